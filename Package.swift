@@ -1,0 +1,86 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "scimgit",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "scimgit", targets: ["scimgit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    ],
+    targets: [
+        // libgit2 1.5 from Debian's libgit2-dev.
+        .systemLibrary(
+            name: "CLibgit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        // Linux system calls Swift's Glibc module lacks (syncfs).
+        .target(name: "CPlatform"),
+        // A Swift face over libgit2: one commit per write, reads at revisions, diffs, tags. Knows no SCIM.
+        .target(
+            name: "GitStore",
+            dependencies: [
+                "CLibgit2", "CPlatform",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The SCIM 2.0 protocol as pure logic: JSON, schemas, validation, filters, PATCH. No I/O.
+        .target(name: "SCIM"),
+        // SCIM resources stored as files in a GitStore: layout, indexes, the single writer, history.
+        .target(
+            name: "Directory",
+            dependencies: [
+                "GitStore", "SCIM",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // HTTP (Hummingbird 2): routes, auth, conditional requests, limits, TLS, logging.
+        .target(
+            name: "SCIMServer",
+            dependencies: [
+                "Directory", "SCIM",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "scimgit",
+            dependencies: [
+                "SCIMServer", "Directory", "SCIM", "GitStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // `make bench-store`: one-file commits/s through GitStore (compared with Benchmarks/store/commit_loop.c).
+        .executableTarget(name: "StoreBenchmark", dependencies: ["GitStore"], path: "Benchmarks/StoreBenchmark"),
+        .testTarget(name: "GitStoreTests", dependencies: ["GitStore"]),
+        .testTarget(name: "SCIMTests", dependencies: ["SCIM"]),
+        .testTarget(name: "DirectoryTests", dependencies: ["Directory", "GitStore", "SCIM"]),
+        .testTarget(
+            name: "SCIMServerTests",
+            dependencies: [
+                "SCIMServer", "Directory", "SCIM",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "SCIM",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,328 @@
+import CLibgit2
+import Foundation
+import Logging
+
+/// A git repository used as a database: every write is exactly one commit on the branch,
+/// the working tree always shows the branch's files, and history stays plain git that any
+/// git tool can read. Knows nothing of what the files mean.
+///
+/// Thread-safe. Writes are serialised by a lock that also holds across processes (the
+/// server and a CLI command on the same store never interleave); reads of the working
+/// tree take no lock at all.
+public final class GitStore: @unchecked Sendable {
+    /// The working tree's root.
+    public let root: String
+    /// The `.git` folder.
+    public let gitDirectory: String
+    public let options: GitStoreOptions
+    /// What opening the store repaired (empty for a clean store).
+    public let recovery: RecoveryReport
+
+    private let lock: StoreLock
+    private let writer: Writer
+    private let readers: ReaderPool
+    private let workingTree: WorkingTree
+    private let state = NSLock()
+    private var knownHead: ObjectID?
+    private var knownFingerprint: HeadFingerprint
+    private var isClosed = false
+    private var flusher: IndexFlusher?
+    private let repacker: Repacker
+
+    private var logger: Logger { options.logger }
+
+    // MARK: - Opening
+
+    /// Creates a non-bare repository at `path` (branch `main`) whose first commit holds
+    /// `initialFiles`, and opens it.
+    public static func create(
+        at path: String, initialFiles: [String: [UInt8]], message: String,
+        author: Signature = .scimgit, options: GitStoreOptions = GitStoreOptions()
+    ) throws -> GitStore {
+        Libgit2Runtime.start()
+        var initOptions = git_repository_init_options()
+        git_repository_init_options_init(&initOptions, UInt32(GIT_REPOSITORY_INIT_OPTIONS_VERSION))
+        initOptions.flags = GIT_REPOSITORY_INIT_MKPATH.rawValue | GIT_REPOSITORY_INIT_NO_REINIT.rawValue
+        var repository: OpaquePointer?
+        let code = "main".withCString { branch in
+            initOptions.initial_head = branch
+            return git_repository_init_ext(&repository, path, &initOptions)
+        }
+        if code == GIT_EEXISTS.rawValue { throw GitStoreError.invalidPath("\(path) is already a git repository") }
+        try gitCheck(code, "create repository at \(path)")
+        git_repository_free(repository)
+        let store = try GitStore(path: path, ownedFolders: nil, options: options)
+        if !initialFiles.isEmpty {
+            _ = try store.commit(changes: initialFiles.mapValues { .write($0) }, message: message, author: author)
+            try store.flushIndex()
+        }
+        return store
+    }
+
+    /// Opens an existing store, repairing what a crash left behind (see `recovery`).
+    /// `ownedFolders`: folders whose uncommitted files recovery may delete (nil: all).
+    public static func open(
+        at path: String, ownedFolders: [String]? = nil, options: GitStoreOptions = GitStoreOptions()
+    ) throws -> GitStore {
+        try GitStore(path: path, ownedFolders: ownedFolders, options: options)
+    }
+
+    private init(path: String, ownedFolders: [String]?, options: GitStoreOptions) throws {
+        Libgit2Runtime.start()
+        let probe = try Repository(path: path)
+        guard let workdir = git_repository_workdir(probe.pointer) else {
+            throw GitStoreError.invalidPath("\(path) is a bare repository; scimgit needs a working tree")
+        }
+        var root = String(cString: workdir)
+        if root.count > 1 && root.hasSuffix("/") { root.removeLast() }
+        var gitDirectory = String(cString: git_repository_path(probe.pointer))
+        if gitDirectory.count > 1 && gitDirectory.hasSuffix("/") { gitDirectory.removeLast() }
+        self.root = root
+        self.gitDirectory = gitDirectory
+        self.options = options
+        self.lock = try StoreLock(gitDirectory: gitDirectory)
+        self.readers = ReaderPool(path: root)
+        self.workingTree = WorkingTree(root: root)
+        self.repacker = Repacker(root: root, logger: options.logger)
+        let writer = try Writer(root: root, gitDirectory: gitDirectory, options: options)
+        writer.looseObjects = Repacker.countLooseObjects(gitDirectory: gitDirectory)
+        self.writer = writer
+        self.recovery = try lock.withLock(timeout: options.lockTimeout) {
+            _ = try writer.adoptExternalHead()
+            return try writer.recover(ownedFolders: ownedFolders)
+        }
+        knownHead = writer.head
+        knownFingerprint = writer.fingerprint
+        if !recovery.isEmpty {
+            options.logger.warning("recovered store \(root): removed locks \(recovery.removedLocks), restored \(recovery.restoredPaths.count) files, removed \(recovery.removedFiles.count) uncommitted files")
+        }
+        let flusher = IndexFlusher(interval: options.indexFlushDelay) { [weak self] in self?.flushIndexIfIdle() }
+        self.flusher = flusher
+        flusher.start()
+    }
+
+    deinit {
+        flusher?.stop()
+    }
+
+    /// Writes the index and stops background work. Writes after `close` throw.
+    public func close() throws {
+        state.lock()
+        let wasClosed = isClosed
+        isClosed = true
+        state.unlock()
+        guard !wasClosed else { return }
+        flusher?.stop()
+        repacker.wait()
+        try lock.withLock(timeout: options.lockTimeout) {
+            if writer.index.isDirty { try writer.index.write() }
+        }
+    }
+
+    // MARK: - Writing
+
+    /// Runs `body` as the store's only writer (in this and every other process). Before
+    /// `body` runs, a HEAD moved by someone else is adopted and reported in
+    /// `session.headMove`; the caller brings its own view of the data up to date with it.
+    public func write<T>(_ body: (WriteSession) throws -> T) throws -> T {
+        try ensureOpen()
+        return try lock.withLock(timeout: options.lockTimeout) {
+            try waitForGitIndexLock()
+            let move = try writer.adoptExternalHead()
+            repairPendingPaths()
+            if repacker.takeFinished() {
+                // Packs may have been replaced: stop holding handles to deleted files.
+                try writer.reopenRepository()
+                readers.invalidate()
+            }
+            let session = WriteSession(writer: writer, headMove: move)
+            defer { publishHead() }
+            let result = try body(session)
+            if writer.looseObjects >= options.repackThreshold, repacker.start() {
+                writer.looseObjects = 0
+            }
+            return result
+        }
+    }
+
+    /// One write, one commit (nil when the changes change nothing).
+    @discardableResult
+    public func commit(changes: [String: FileChange], message: String, author: Signature) throws -> ObjectID? {
+        try write { session in
+            try session.commit([CommitSpec(changes: changes, message: message, author: author)]).first ?? nil
+        }
+    }
+
+    /// Packs loose objects now and waits until that is done (`git repack`, see `Repacker`).
+    public func repack() {
+        repacker.wait()
+        repacker.start()
+        repacker.wait()
+    }
+
+    /// Writes `.git/index` now.
+    public func flushIndex() throws {
+        try lock.withLock(timeout: options.lockTimeout) {
+            if writer.index.isDirty { try writer.index.write() }
+        }
+    }
+
+    private func flushIndexIfIdle() {
+        let now = ContinuousClock.now
+        do {
+            try lock.withLock(timeout: .zero) {
+                let index = writer.index
+                guard index.isDirty else { return }
+                let idle = now - index.lastChange >= options.indexFlushDelay
+                let overdue = index.dirtySince.map { now - $0 >= .seconds(5) } ?? false
+                guard idle || overdue else { return }
+                try index.write()
+            }
+        } catch let error as GitStoreError where error.isBusy {
+            // A writer or plain git holds a lock: try again on the next tick.
+        } catch {
+            logger.warning("could not write the index (will retry): \(error)")
+        }
+    }
+
+    /// A plain git command holding `.git/index.lock` is changing the working tree or index
+    /// (a `git revert`, a `git commit`): writing beside it could interleave, so wait.
+    private func waitForGitIndexLock() throws {
+        let path = StorePaths.join(gitDirectory, "index.lock")
+        let deadline = ContinuousClock.now + options.lockTimeout
+        while access(path, F_OK) == 0 {
+            if writer.removeStaleLock(path) { return }
+            if ContinuousClock.now >= deadline { throw GitStoreError.busy("\(path) is held by another git process") }
+            usleep(5_000)
+        }
+    }
+
+    private func repairPendingPaths() {
+        guard !writer.pendingRepairs.isEmpty else { return }
+        writer.restoreWorkingTree(Array(writer.pendingRepairs))
+    }
+
+    private func publishHead() {
+        state.lock()
+        knownHead = writer.head
+        knownFingerprint = writer.fingerprint
+        state.unlock()
+    }
+
+    private func ensureOpen() throws {
+        state.lock()
+        defer { state.unlock() }
+        if isClosed { throw GitStoreError.closed }
+    }
+
+    // MARK: - HEAD
+
+    /// The commit the branch is at, as of this process's last write or check.
+    public var head: ObjectID? {
+        state.lock()
+        defer { state.unlock() }
+        return knownHead
+    }
+
+    /// Cheap (three `stat` calls): whether HEAD's files changed since this process last
+    /// looked. When true, a `write { }` (even an empty one) adopts and reports the move.
+    public func headMayHaveMoved() -> Bool {
+        state.lock()
+        let fingerprint = knownFingerprint
+        state.unlock()
+        return HeadFingerprint.read(gitDirectory: gitDirectory, branchReference: writer.branchReference) != fingerprint
+    }
+
+    // MARK: - Reading
+
+    /// A working-tree file's bytes (nil when absent). No lock: files are replaced atomically.
+    public func readWorkingFile(_ path: String) throws -> [UInt8]? {
+        try StorePaths.validate(path)
+        return try workingTree.read(path)
+    }
+
+    /// The absolute path of a working-tree file.
+    public func absolutePath(_ path: String) -> String { workingTree.absolute(path) }
+
+    /// A file's bytes at a commit (nil when the path does not exist there).
+    public func read(_ path: String, at commit: ObjectID) throws -> [UInt8]? {
+        try readers.with { repository in
+            let tree = try repository.treeID(ofCommit: commit)
+            guard let entry = try repository.entry(at: path, inTree: tree), !entry.isTree else { return nil }
+            return try repository.blobContent(entry.id)
+        }
+    }
+
+    public func readBlob(_ id: ObjectID) throws -> [UInt8] {
+        try readers.with { try $0.blobContent(id) }
+    }
+
+    /// A commit from anything git's rev-parse takes, or an ISO-8601 time ("the last commit
+    /// at or before").
+    public func resolve(_ revision: String) throws -> ObjectID {
+        try readers.with { try RevisionResolver.resolve(revision, in: $0) }
+    }
+
+    public func commitInfo(_ id: ObjectID) throws -> CommitInfo {
+        try readers.with { repository in try repository.withCommit(id) { CommitInfo(commit: $0) } }
+    }
+
+    /// The paths whose blobs differ between two commits (nil: the empty state), optionally
+    /// only under a folder.
+    public func diff(from old: ObjectID?, to new: ObjectID?, under prefix: String? = nil) throws -> [PathChange] {
+        try readers.with { repository in
+            let oldTree = try old.map { try repository.treeID(ofCommit: $0) }
+            let newTree = try new.map { try repository.treeID(ofCommit: $0) }
+            return try TreeDiff.changes(in: repository, from: oldTree, to: newTree, under: prefix)
+        }
+    }
+
+    /// Every file under a folder at a commit, with its blob id.
+    public func files(at commit: ObjectID, under prefix: String? = nil) throws -> [(path: String, blob: ObjectID)] {
+        try readers.with { repository in
+            try TreeDiff.files(in: repository, tree: try repository.treeID(ofCommit: commit), under: prefix)
+        }
+    }
+
+    /// Walks history newest first from `start` (default HEAD); `visit` returns false to stop.
+    public func log(
+        from start: ObjectID? = nil, paths: [String]? = nil, limit: Int? = nil,
+        _ visit: (CommitInfo) throws -> Bool
+    ) throws {
+        try readers.with { repository in
+            guard let origin = try start ?? repository.headCommit() else { return }
+            try CommitLog.walk(in: repository, from: origin, paths: paths, limit: limit, visit)
+        }
+    }
+
+    // MARK: - Tags
+
+    /// Creates an annotated tag on `target` (default HEAD).
+    @discardableResult
+    public func createTag(_ name: String, target: ObjectID? = nil, message: String, tagger: Signature) throws -> TagInfo {
+        try write { _ in
+            let repository = try Repository(path: root) // tags are written loose, outside the batch path
+            guard let commit = try target ?? repository.headCommit() else { throw GitStoreError.notFound("HEAD") }
+            _ = try Tags.create(in: repository, name: name, target: commit, message: message, tagger: tagger)
+            if options.durability == .durable { try writer.fileSystem.sync() }
+            guard let info = try Tags.info(name, in: repository) else { throw GitStoreError.notFound("tag \(name)") }
+            return info
+        }
+    }
+
+    public func tags() throws -> [TagInfo] {
+        try readers.with { try Tags.list(in: $0) }
+    }
+
+    public func tag(named name: String) throws -> TagInfo? {
+        try readers.with { try Tags.info(name, in: $0) }
+    }
+
+    public func deleteTag(_ name: String) throws {
+        try write { _ in
+            let repository = try Repository(path: root)
+            try Tags.delete(name, in: repository)
+            if options.durability == .durable { try writer.fileSystem.sync() }
+        }
+    }
+}

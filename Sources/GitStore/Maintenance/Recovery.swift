@@ -1,0 +1,103 @@
+import CLibgit2
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What opening a store had to repair after a crash.
+public struct RecoveryReport: Sendable, Equatable {
+    /// Lock files left by a crashed process, removed.
+    public var removedLocks: [String] = []
+    /// Working-tree files put back to HEAD's content (or removed, when HEAD has none).
+    public var restoredPaths: [String] = []
+    /// Files nobody committed (half a write, temporary files), removed.
+    public var removedFiles: [String] = []
+
+    public var isEmpty: Bool { removedLocks.isEmpty && restoredPaths.isEmpty && removedFiles.isEmpty }
+}
+
+/// On open, a crash between the steps of a write (files written but no commit, a stale
+/// lock) is repaired so the working tree and index equal HEAD: what was acknowledged is
+/// what is served, and half a write is never committed later by accident.
+extension Writer {
+    func recover(ownedFolders: [String]?) throws -> RecoveryReport {
+        var report = RecoveryReport()
+        for lock in ["index.lock", branchReference + ".lock", "packed-refs.lock", "HEAD.lock"] {
+            let path = StorePaths.join(gitDirectory, lock)
+            if removeStaleLock(path) { report.removedLocks.append(lock) }
+        }
+
+        var suspects = Set<String>()
+        // HEAD ↔ index: entries a crash left staged or missing.
+        var headTreePointer: OpaquePointer?
+        if let headTree {
+            var oid = headTree.oid
+            try gitCheck(git_tree_lookup(&headTreePointer, repository.pointer, &oid), "look up HEAD tree")
+        }
+        defer { git_tree_free(headTreePointer) }
+        var options = git_diff_options()
+        git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION))
+        var diff: OpaquePointer?
+        try gitCheck(git_diff_tree_to_index(&diff, repository.pointer, headTreePointer, index.rawPointer, &options), "compare HEAD and index")
+        for delta in Writer.deltas(diff) { suspects.insert(delta.path) }
+        git_diff_free(diff)
+
+        // index ↔ working tree, untracked files included; unchanged files get fresh stat data.
+        options.flags = GIT_DIFF_INCLUDE_UNTRACKED.rawValue | GIT_DIFF_RECURSE_UNTRACKED_DIRS.rawValue
+            | GIT_DIFF_UPDATE_INDEX.rawValue | GIT_DIFF_INCLUDE_TYPECHANGE.rawValue
+        diff = nil
+        try gitCheck(git_diff_index_to_workdir(&diff, repository.pointer, index.rawPointer, &options), "compare index and working tree")
+        let workingDeltas = Writer.deltas(diff)
+        git_diff_free(diff)
+        for delta in workingDeltas {
+            if delta.status == GIT_DELTA_UNTRACKED {
+                let name = delta.path.split(separator: "/").last.map(String.init) ?? delta.path
+                let owned = ownedFolders.map { folders in folders.contains { delta.path.hasPrefix($0 + "/") } } ?? true
+                if owned || name.hasPrefix(WorkingTree.temporaryMarker) {
+                    try workingTree.delete(delta.path)
+                    report.removedFiles.append(delta.path)
+                    logger.warning("recovery: removed \(delta.path), written by a write that never committed")
+                }
+            } else {
+                suspects.insert(delta.path)
+            }
+        }
+
+        for path in suspects.sorted() {
+            let expected = try headTree.flatMap { try repository.entry(at: path, inTree: $0) }.flatMap { $0.isTree ? nil : $0.id }
+            let actual = try workingTree.read(path).map { try Writer.hash($0) }
+            if expected != actual || index.blob(at: path) != expected {
+                try restoreFromHead(path)
+                report.restoredPaths.append(path)
+                logger.warning("recovery: restored \(path) to HEAD (\(head?.short ?? "empty"))")
+            }
+        }
+        try index.write()
+        return report
+    }
+
+    struct Delta {
+        var path: String
+        var status: git_delta_t
+    }
+
+    static func deltas(_ diff: OpaquePointer?) -> [Delta] {
+        guard let diff else { return [] }
+        var out: [Delta] = []
+        for position in 0..<git_diff_num_deltas(diff) {
+            guard let delta = git_diff_get_delta(diff, position) else { continue }
+            let file = delta.pointee.new_file.path ?? delta.pointee.old_file.path
+            guard let file else { continue }
+            out.append(Delta(path: String(cString: file), status: delta.pointee.status))
+        }
+        return out
+    }
+
+    /// The blob id git would give these bytes.
+    static func hash(_ bytes: [UInt8]) throws -> ObjectID {
+        var oid = git_oid()
+        _ = try bytes.withUnsafeBytes { raw in
+            try gitCheck(git_odb_hash(&oid, raw.baseAddress, raw.count, GIT_OBJECT_BLOB), "hash")
+        }
+        return ObjectID(oid)
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Logging
+
+/// Keeps the object store packed. Every commit writes a handful of loose objects (as
+/// `git commit` does); left alone they cost inodes, disk (4 KiB each at least) and backup
+/// time. Once enough have piled up, `git repack -d --geometric=2` runs in the background:
+/// it packs the loose objects reachable from the refs, folds small packs into bigger ones
+/// so their count stays logarithmic, and deletes only loose objects that are now packed —
+/// never an object a write in flight may still need. It never prunes. libgit2 1.5 has
+/// no repack of its own; this is the maintenance the git command line is allowed to do,
+/// off the request path.
+final class Repacker: @unchecked Sendable {
+    private let root: String
+    private let logger: Logger
+    private let lock = NSLock()
+    private var running: Process?
+    private var finished = false
+    /// Set when a repack finished since the last `takeFinished()`.
+    private static let gitPath: String? = ["/usr/bin/git", "/usr/local/bin/git", "/bin/git"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
+
+    init(root: String, logger: Logger) {
+        self.root = root
+        self.logger = logger
+    }
+
+    /// Starts a repack unless one is already running. Returns false when git is missing.
+    @discardableResult
+    func start() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard running == nil else { return true }
+        guard let git = Repacker.gitPath else {
+            logger.warning("git not found: loose objects are not packed (install git for automatic packing)")
+            return false
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: git)
+        process.arguments = ["-c", "safe.directory=*", "-C", root, "repack", "-d", "-q", "--geometric=2"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.terminationHandler = { [weak self] done in
+            guard let self else { return }
+            self.lock.lock()
+            self.running = nil
+            self.finished = true
+            self.lock.unlock()
+            if done.terminationStatus != 0 {
+                self.logger.warning("git repack exited with status \(done.terminationStatus)")
+            }
+        }
+        do {
+            try process.run()
+            running = process
+        } catch {
+            logger.warning("could not start git repack: \(error)")
+            return false
+        }
+        return true
+    }
+
+    /// True once after each finished repack (the writer then reopens its handles).
+    func takeFinished() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        let value = finished
+        finished = false
+        return value
+    }
+
+    /// Waits for a running repack (at shutdown, and in tests).
+    func wait() {
+        lock.lock()
+        let process = running
+        lock.unlock()
+        process?.waitUntilExit()
+        while true {
+            lock.lock()
+            let done = running == nil
+            lock.unlock()
+            if done { return }
+            usleep(1_000)
+        }
+    }
+
+    /// Counts loose objects (files in `.git/objects/xx/`), as `git count-objects` does.
+    static func countLooseObjects(gitDirectory: String) -> Int {
+        let objects = StorePaths.join(gitDirectory, "objects")
+        var count = 0
+        for folder in (try? FileManager.default.contentsOfDirectory(atPath: objects)) ?? [] where folder.count == 2 {
+            count += (try? FileManager.default.contentsOfDirectory(atPath: objects + "/" + folder))?.count ?? 0
+        }
+        return count
+    }
+}

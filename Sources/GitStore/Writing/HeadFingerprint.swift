@@ -1,0 +1,31 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A cheap answer to "may HEAD have moved?": the identity and modification time of the
+/// files git keeps HEAD in. Three `stat` calls per check; only when they change does the
+/// store resolve HEAD for real.
+struct HeadFingerprint: Equatable, Sendable {
+    private var stamps: [FileStamp?]
+
+    struct FileStamp: Equatable, Sendable {
+        var inode: UInt64
+        var size: Int64
+        var seconds: Int
+        var nanoseconds: Int
+    }
+
+    static func read(gitDirectory: String, branchReference: String) -> HeadFingerprint {
+        let files = ["HEAD", branchReference, "packed-refs"]
+        return HeadFingerprint(stamps: files.map { stamp(StorePaths.join(gitDirectory, $0)) })
+    }
+
+    static func stamp(_ path: String) -> FileStamp? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return FileStamp(
+            inode: UInt64(info.st_ino), size: Int64(info.st_size),
+            seconds: info.st_mtim.tv_sec, nanoseconds: info.st_mtim.tv_nsec
+        )
+    }
+}

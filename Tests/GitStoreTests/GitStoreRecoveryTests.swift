@@ -1,0 +1,203 @@
+import Foundation
+import GitStore
+import Testing
+
+@Suite("GitStore: crash recovery, locks, faults")
+struct GitStoreRecoveryTests {
+    private func reopen(_ store: GitStore) throws -> GitStore {
+        try store.close()
+        return try GitStore.open(at: store.root, ownedFolders: ["Users"])
+    }
+
+    @Test func fileWrittenButNotCommittedIsUndoneOnOpen() throws {
+        let folder = TemporaryFolder()
+        let store = try makeStore(folder)
+        try store.commit(changes: ["Users/aa/bb/aabb.json": .write(bytes("committed\n"))], message: "Create", author: client)
+        let root = store.root
+        try store.close()
+        // A crash after the working-tree step: a changed file and a new one, no commit.
+        try "half written\n".write(toFile: root + "/Users/aa/bb/aabb.json", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: root + "/Users/cc/dd", withIntermediateDirectories: true)
+        try "new\n".write(toFile: root + "/Users/cc/dd/ccdd.json", atomically: true, encoding: .utf8)
+        try "tmp\n".write(toFile: root + "/Users/aa/bb/.scimgit-tmp-aabb.json.123", atomically: true, encoding: .utf8)
+
+        let reopened = try GitStore.open(at: root, ownedFolders: ["Users"])
+        defer { try? reopened.close() }
+        #expect(reopened.recovery.restoredPaths == ["Users/aa/bb/aabb.json"])
+        #expect(Set(reopened.recovery.removedFiles) == ["Users/cc/dd/ccdd.json", "Users/aa/bb/.scimgit-tmp-aabb.json.123"])
+        #expect(try reopened.readWorkingFile("Users/aa/bb/aabb.json") == bytes("committed\n"))
+        #expect(try git(["status", "--porcelain", "--untracked-files=all"], in: root) == "")
+        #expect(try git(["rev-list", "--count", "HEAD"], in: root) == "2\n")
+    }
+
+    @Test func objectsWrittenButBranchNotMovedLeaveHeadAsItWas() throws {
+        let folder = TemporaryFolder()
+        let store = try makeStore(folder)
+        let root = store.root
+        let head = store.head!
+        try store.close()
+        // A crash after the pack and the files were written, before the ref moved: the
+        // objects exist but nothing refers to them.
+        try git(["hash-object", "-w", "README.md"], in: root)
+        try FileManager.default.createDirectory(atPath: root + "/Users/ee", withIntermediateDirectories: true)
+        try "uncommitted\n".write(toFile: root + "/Users/ee/x.json", atomically: true, encoding: .utf8)
+        try "changed readme\n".write(toFile: root + "/README.md", atomically: true, encoding: .utf8)
+        let reopened = try GitStore.open(at: root, ownedFolders: ["Users"])
+        defer { try? reopened.close() }
+        #expect(reopened.head == head)
+        #expect(reopened.recovery.restoredPaths == ["README.md"])
+        #expect(reopened.recovery.removedFiles == ["Users/ee/x.json"])
+        #expect(try git(["status", "--porcelain", "--untracked-files=all"], in: root) == "")
+        // Unreferenced objects are garbage for `git gc`, not damage.
+        #expect(try git(["fsck", "--strict", "--no-dangling"], in: root).isEmpty)
+    }
+
+    @Test func staleLocksAreRemovedFreshOnesMakeWritesBusy() throws {
+        let folder = TemporaryFolder()
+        let store = try makeStore(folder)
+        let root = store.root
+        try store.close()
+        let old = Date().addingTimeInterval(-3600)
+        for lock in [".git/index.lock", ".git/refs/heads/main.lock"] {
+            _ = FileManager.default.createFile(atPath: root + "/" + lock, contents: Data())
+            try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: root + "/" + lock)
+        }
+        let reopened = try GitStore.open(at: root, options: GitStoreOptions(lockTimeout: .milliseconds(300)))
+        defer { try? reopened.close() }
+        #expect(Set(reopened.recovery.removedLocks) == ["index.lock", "refs/heads/main.lock"])
+        try reopened.commit(changes: ["a.json": .write(bytes("1\n"))], message: "works", author: client)
+
+        // A lock another git process holds right now: the write waits, then fails, commits nothing.
+        for lock in [".git/index.lock", ".git/refs/heads/main.lock"] {
+            _ = FileManager.default.createFile(atPath: root + "/" + lock, contents: Data())
+            let before = try git(["rev-parse", "HEAD"], in: root)
+            #expect(throws: GitStoreError.self) {
+                try reopened.commit(changes: ["b.json": .write(bytes("2\n"))], message: "blocked", author: client)
+            }
+            #expect(try git(["rev-parse", "HEAD"], in: root) == before)
+            #expect(try reopened.readWorkingFile("b.json") == nil)
+            #expect(try reopened.readWorkingFile("a.json") == bytes("1\n"))
+            try FileManager.default.removeItem(atPath: root + "/" + lock)
+        }
+        try reopened.commit(changes: ["b.json": .write(bytes("2\n"))], message: "works again", author: client)
+        #expect(try git(["log", "-1", "--format=%s"], in: root) == "works again\n")
+    }
+
+    @Test func anotherProcessHoldingTheStoreLockMakesWritesBusy() throws {
+        let folder = TemporaryFolder()
+        let store = try makeStore(folder, options: GitStoreOptions(lockTimeout: .milliseconds(300)))
+        defer { try? store.close() }
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        holder.arguments = [store.gitDirectory + "/scimgit.lock", "sleep", "3"]
+        try holder.run()
+        Thread.sleep(forTimeInterval: 0.3)
+        do {
+            try store.commit(changes: ["a.json": .write(bytes("1\n"))], message: "blocked", author: client)
+            Issue.record("write went through while another process held the lock")
+        } catch let error as GitStoreError {
+            #expect(error.isBusy)
+        }
+        holder.waitUntilExit()
+        try store.commit(changes: ["a.json": .write(bytes("1\n"))], message: "after", author: client)
+        #expect(try git(["rev-list", "--count", "HEAD"], in: store.root) == "2\n")
+    }
+
+    @Test(arguments: [WriteStep.objects, .workingTree, .reference])
+    func aFailedStepLeavesNothingHalfWritten(step: WriteStep) throws {
+        let folder = TemporaryFolder()
+        let failing = FailingStep()
+        let store = try makeStore(folder, options: GitStoreOptions(faultInjector: { try failing.check($0) }))
+        defer { try? store.close() }
+        try store.commit(changes: ["Users/a.json": .write(bytes("v1\n"))], message: "Create", author: client)
+        failing.step = step
+        #expect(throws: GitStoreError.injected(step.rawValue)) {
+            try store.commit(
+                changes: ["Users/a.json": .write(bytes("v2\n")), "Users/b.json": .write(bytes("new\n"))],
+                message: "Fails", author: client
+            )
+        }
+        #expect(try git(["rev-list", "--count", "HEAD"], in: store.root) == "2\n")
+        #expect(try store.readWorkingFile("Users/a.json") == bytes("v1\n"))
+        #expect(try store.readWorkingFile("Users/b.json") == nil)
+        failing.step = nil
+        try store.commit(changes: ["Users/b.json": .write(bytes("new\n"))], message: "Works", author: client)
+        try store.flushIndex()
+        #expect(try git(["status", "--porcelain", "--untracked-files=all"], in: store.root) == "")
+        // At most unreferenced objects of the failed write are left, for `git gc`.
+        #expect(try git(["fsck", "--strict", "--no-dangling"], in: store.root).isEmpty)
+    }
+
+    @Test func noticesHeadMovedByPlainGit() throws {
+        let folder = TemporaryFolder()
+        let store = try makeStore(folder)
+        defer { try? store.close() }
+        try store.commit(changes: ["Users/a.json": .write(bytes("v1\n"))], message: "Create", author: client)
+        try store.commit(changes: ["Users/a.json": .write(bytes("v2\n")), "Users/b.json": .write(bytes("b\n"))], message: "Change", author: client)
+        try store.flushIndex()
+        #expect(!store.headMayHaveMoved())
+        try git(["revert", "--no-edit", "HEAD"], in: store.root)
+        #expect(store.headMayHaveMoved())
+        let move = try store.write { $0.headMove }
+        #expect(Set(move?.changes.map(\.path) ?? []) == ["Users/a.json", "Users/b.json"])
+        #expect(!store.headMayHaveMoved())
+        #expect(try store.readWorkingFile("Users/a.json") == bytes("v1\n"))
+        // Writing goes on from the reverted state.
+        try store.commit(changes: ["Users/c.json": .write(bytes("c\n"))], message: "After revert", author: client)
+        #expect(try git(["log", "--format=%s", "-3"], in: store.root).hasPrefix("After revert\nRevert \"Change\"\nChange\n"))
+        try store.flushIndex()
+        #expect(try git(["status", "--porcelain"], in: store.root) == "")
+    }
+
+    @Test func softResetIsFollowedByTheWorkingTree() throws {
+        let folder = TemporaryFolder()
+        let store = try makeStore(folder)
+        defer { try? store.close() }
+        try store.commit(changes: ["Users/a.json": .write(bytes("v1\n"))], message: "Create", author: client)
+        try store.flushIndex()
+        // Moves only the ref: working tree and index still hold Users/a.json.
+        try git(["update-ref", "refs/heads/main", "HEAD~1"], in: store.root)
+        let move = try store.write { $0.headMove }
+        #expect(move?.changes.map(\.path) == ["Users/a.json"])
+        #expect(try store.readWorkingFile("Users/a.json") == nil)
+        try store.flushIndex()
+        #expect(try git(["status", "--porcelain", "--untracked-files=all"], in: store.root) == "")
+    }
+
+    @Test func looseObjectsArePackedInTheBackground() throws {
+        let folder = TemporaryFolder()
+        let store = try makeStore(folder, options: GitStoreOptions(durability: .fast, repackThreshold: 50))
+        defer { try? store.close() }
+        var commits: [ObjectID] = []
+        for number in 0..<60 {
+            commits.append(try store.commit(
+                changes: ["Users/\(number % 7)/\(number).json": .write(bytes("\(number)\n"))], message: "w\(number)", author: client
+            )!)
+        }
+        store.repack()
+        let counts = try git(["count-objects", "-v"], in: store.root)
+        // Everything reachable is packed; what stays loose is at most the last few writes.
+        let loose = Int(counts.split(separator: "\n").first { $0.hasPrefix("count: ") }!.dropFirst(7))!
+        #expect(loose < 20)
+        #expect(try store.read("Users/3/3.json", at: commits[3]) == bytes("3\n"))
+        // Writing goes on after a repack replaced the packs.
+        try store.commit(changes: ["Users/after.json": .write(bytes("after\n"))], message: "after", author: client)
+        #expect(try store.read("Users/after.json", at: store.head!) == bytes("after\n"))
+        #expect(try git(["fsck", "--strict"], in: store.root).isEmpty)
+        #expect(try git(["rev-list", "--count", "HEAD"], in: store.root) == "62\n")
+    }
+}
+
+/// A fault injector whose failing step a test can change.
+final class FailingStep: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _step: WriteStep?
+    var step: WriteStep? {
+        get { lock.withLock { _step } }
+        set { lock.withLock { _step = newValue } }
+    }
+
+    func check(_ current: WriteStep) throws {
+        if current == step { throw GitStoreError.injected(current.rawValue) }
+    }
+}
