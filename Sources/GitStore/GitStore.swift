@@ -241,6 +241,12 @@ public final class GitStore: @unchecked Sendable {
         return try workingTree.read(path)
     }
 
+    /// Every file the index tracks (after opening: exactly HEAD's files), optionally only
+    /// under a folder. Reads the in-memory index: ~10 ms for 100k files, no tree walk.
+    public func trackedPaths(under prefix: String? = nil) throws -> [String] {
+        try lock.withLock(timeout: options.lockTimeout) { writer.index.paths(under: prefix) }
+    }
+
     /// The absolute path of a working-tree file.
     public func absolutePath(_ path: String) -> String { workingTree.absolute(path) }
 

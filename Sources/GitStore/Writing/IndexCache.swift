@@ -65,6 +65,21 @@ final class IndexCache {
         return ObjectID(entry.pointee.id)
     }
 
+    /// The paths of all entries, optionally only those under `prefix/`.
+    func paths(under prefix: String?) -> [String] {
+        let count = git_index_entrycount(pointer)
+        var out: [String] = []
+        out.reserveCapacity(count)
+        let folder = prefix.map { $0 + "/" }
+        for position in 0..<count {
+            guard let entry = git_index_get_byindex(pointer, position), let cPath = entry.pointee.path else { continue }
+            let path = String(cString: cPath)
+            if let folder, !path.hasPrefix(folder) { continue }
+            out.append(path)
+        }
+        return out
+    }
+
     /// Re-reads `.git/index` from disk (another process, or plain git, wrote it).
     func reload() throws {
         try gitCheck(git_index_read(pointer, 1), "read index")

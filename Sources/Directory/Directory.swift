@@ -1,0 +1,124 @@
+import Foundation
+import GitStore
+import Logging
+import SCIM
+
+/// SCIM users and groups stored as files in a git repository: the `ResourceService` the
+/// HTTP server runs on. Reads come from working-tree files and in-memory indexes; writes go
+/// through one writer per store, one commit each (see `DirectoryWriter`). When HEAD moves
+/// without this process (`git revert`, `scimgit rollback` from the command line), the next
+/// request notices it (three `stat` calls) and the indexes follow before it is answered.
+///
+/// An object the server holds, not a global: one process can serve several stores.
+public final class Directory: ResourceService {
+    public let registry: SchemaRegistry
+    public let store: GitStore
+    private let index: DirectoryIndex
+    private let writer: DirectoryWriter
+    private let renderer: ResourceRenderer
+    private let resources: StoredResources
+    private let searchEngine: SearchEngine
+    private let logger: Logger
+
+    /// Opens the directory over an open store: builds the indexes from its files and
+    /// starts the writer.
+    public init(store: GitStore, registry: SchemaRegistry = .standard, logger: Logger = Logger(label: "scimgit.directory")) throws {
+        self.registry = registry
+        self.store = store
+        self.logger = logger
+        let index = DirectoryIndex()
+        self.index = index
+        let indexer = Indexer(store: store, logger: logger)
+        let built = try indexer.build()
+        index.write { $0 = built }
+        renderer = ResourceRenderer(index: index)
+        resources = StoredResources(store: store, index: index)
+        searchEngine = SearchEngine(index: index, store: resources, renderer: renderer, logger: logger)
+        writer = DirectoryWriter(
+            store: store, index: index, indexer: indexer,
+            planner: WritePlanner(registry: registry, clock: Clock()), logger: logger
+        )
+        writer.start()
+    }
+
+    /// Finishes queued writes, stops the writer and closes the store (index written, so
+    /// `git status` is clean).
+    public func close() throws {
+        writer.stop()
+        try store.close()
+    }
+
+    /// Users and groups in the store.
+    public var counts: (users: Int, groups: Int) {
+        index.read { ($0.order[.user]?.count ?? 0, $0.order[.group]?.count ?? 0) }
+    }
+
+    // MARK: - ResourceService
+
+    public func get(_ type: ResourceType, id: String, projection: Projection, context: RequestContext) async throws(SCIMError) -> ResourceRecord {
+        try await followHead(context)
+        let kind = try self.kind(type)
+        guard let stored = try resources.read(kind, id.lowercased()) else {
+            throw SCIMError.notFound("\(type.name) \(id) not found")
+        }
+        return renderer.render(stored, type: type, id: id.lowercased(), projection: projection, baseURL: context.baseURL)
+    }
+
+    public func search(_ types: [ResourceType], _ request: SearchRequest, context: RequestContext) async throws(SCIMError) -> SearchResult {
+        try await followHead(context)
+        return try searchEngine.search(types, request, baseURL: context.baseURL)
+    }
+
+    public func create(_ type: ResourceType, document: JSONValue, projection: Projection, context: RequestContext) async throws(SCIMError) -> ResourceRecord {
+        _ = try kind(type)
+        let result = try await writer.submit(.create(type, document), context: context)
+        return try render(result, projection: projection, context: context)
+    }
+
+    public func replace(
+        _ type: ResourceType, id: String, document: JSONValue, precondition: Precondition?,
+        projection: Projection, context: RequestContext
+    ) async throws(SCIMError) -> ResourceRecord {
+        _ = try kind(type)
+        let result = try await writer.submit(.replace(type, id: id.lowercased(), document, precondition), context: context)
+        return try render(result, projection: projection, context: context)
+    }
+
+    public func patch(
+        _ type: ResourceType, id: String, request: PatchRequest, precondition: Precondition?,
+        projection: Projection, context: RequestContext
+    ) async throws(SCIMError) -> ResourceRecord {
+        let kind = try self.kind(type)
+        let result = try await writer.submit(.patch(type, id: id.lowercased(), request, precondition), context: context)
+        let explicitMembers = projection.attributes.contains { $0.schema == nil && $0.attribute.lowercased() == "members" }
+        return try render(result, projection: projection, context: context, includeMembers: kind == .group ? explicitMembers : nil)
+    }
+
+    public func delete(_ type: ResourceType, id: String, precondition: Precondition?, context: RequestContext) async throws(SCIMError) {
+        _ = try kind(type)
+        _ = try await writer.submit(.delete(type, id: id.lowercased(), precondition), context: context)
+    }
+
+    // MARK: - Helpers
+
+    private func kind(_ type: ResourceType) throws(SCIMError) -> MemberKind {
+        switch type.id {
+        case "User": return .user
+        case "Group": return .group
+        default: throw SCIMError.notFound("no resource type \(type.id)")
+        }
+    }
+
+    private func render(_ result: WriteResult, projection: Projection, context: RequestContext, includeMembers: Bool? = nil) throws(SCIMError) -> ResourceRecord {
+        guard let type = result.type, let id = result.id, let stored = result.stored else {
+            throw SCIMError.internalError("the write returned no resource")
+        }
+        return renderer.render(stored, type: type, id: id, projection: projection, baseURL: context.baseURL, includeMembers: includeMembers)
+    }
+
+    /// Before answering, take in a HEAD someone else moved (cheap when nobody did).
+    private func followHead(_ context: RequestContext) async throws(SCIMError) {
+        guard store.headMayHaveMoved() else { return }
+        _ = try await writer.submit(.sync, context: context)
+    }
+}

@@ -1,0 +1,115 @@
+import SCIM
+
+/// The in-memory indexes over the store, as of the last committed write: summaries of
+/// every user and group, creation order (the stable order pages are served in), equality
+/// indexes for the attributes IdPs filter on, group memberships both ways, and the files
+/// that could not be read. Built at start from the working tree, changed only by the
+/// directory's writer after a commit (or after HEAD moved under the server); read by
+/// request handlers under a read lock.
+final class DirectoryIndex: @unchecked Sendable {
+    private let lock = ReadWriteLock()
+    private var state = State()
+
+    struct State {
+        var summaries: [String: ResourceSummary] = [:]
+        /// Ids in creation order, per kind.
+        var order: [MemberKind: [String]] = [.user: [], .group: []]
+        /// kind → path → key → ids.
+        var equality: [MemberKind: [String: [String: Set<String>]]] = [.user: [:], .group: [:]]
+        /// group → member → kind.
+        var members: [String: [String: MemberKind]] = [:]
+        /// member → groups that contain it.
+        var memberOf: [String: Set<String>] = [:]
+        /// id → path of a file that is not a valid resource (hand-edited): answered with 500.
+        var broken: [String: String] = [:]
+    }
+
+    func read<T>(_ body: (State) throws -> T) rethrows -> T {
+        try lock.withReadLock { try body(state) }
+    }
+
+    func write<T>(_ body: (inout State) throws -> T) rethrows -> T {
+        try lock.withWriteLock { try body(&state) }
+    }
+}
+
+extension DirectoryIndex.State {
+    func summary(_ id: String) -> ResourceSummary? { summaries[id] }
+
+    func kind(of id: String) -> MemberKind? { summaries[id]?.kind }
+
+    /// The id holding a unique name (userName / group displayName), case-insensitively.
+    func id(named name: String, kind: MemberKind) -> String? {
+        let path = kind == .user ? "userName" : "displayName"
+        return equality[kind]?[path]?[name.lowercased()]?.first { summaries[$0]?.kind == kind }
+    }
+
+    func ids(path: String, key: String, kind: MemberKind) -> Set<String>? {
+        guard ResourceSummary.indexedPaths[kind]?.contains(where: { $0.path == path }) == true else { return nil }
+        return equality[kind]?[path]?[key] ?? []
+    }
+
+    mutating func upsert(_ id: String, _ summary: ResourceSummary) {
+        if let old = summaries[id] {
+            removeKeys(id, old)
+            if old.kind != summary.kind {
+                order[old.kind]?.removeAll { $0 == id }
+                order[summary.kind, default: []].append(id)
+            }
+        } else {
+            insertInOrder(id, summary)
+        }
+        summaries[id] = summary
+        for (path, keys) in summary.keys {
+            for key in keys { equality[summary.kind, default: [:]][path, default: [:]][key, default: []].insert(id) }
+        }
+        broken[id] = nil
+    }
+
+    mutating func remove(_ id: String) {
+        guard let old = summaries.removeValue(forKey: id) else { return }
+        removeKeys(id, old)
+        if let position = order[old.kind]?.lastIndex(of: id) { order[old.kind]?.remove(at: position) }
+    }
+
+    mutating func addMember(_ member: String, to group: String, kind: MemberKind) {
+        members[group, default: [:]][member] = kind
+        memberOf[member, default: []].insert(group)
+    }
+
+    mutating func removeMember(_ member: String, from group: String) {
+        members[group]?[member] = nil
+        if members[group]?.isEmpty == true { members[group] = nil }
+        memberOf[member]?.remove(group)
+        if memberOf[member]?.isEmpty == true { memberOf[member] = nil }
+    }
+
+    /// Creation order: new resources are (nearly always) the newest, so appending is the
+    /// common case; a resource restored by a rollback goes back to its place.
+    private mutating func insertInOrder(_ id: String, _ summary: ResourceSummary) {
+        // Computed in its own scope so no second reference to the array is alive when it is
+        // mutated below (which would copy all of it).
+        let position: Int? = {
+            guard let ids = order[summary.kind], let last = ids.last, let lastSummary = summaries[last],
+                  (lastSummary.created, last) > (summary.created, id) else { return nil }
+            return ids.firstIndex { other in
+                guard let otherSummary = summaries[other] else { return false }
+                return (otherSummary.created, other) > (summary.created, id)
+            } ?? ids.count
+        }()
+        if let position {
+            order[summary.kind, default: []].insert(id, at: position)
+        } else {
+            order[summary.kind, default: []].append(id)
+        }
+    }
+
+    private mutating func removeKeys(_ id: String, _ summary: ResourceSummary) {
+        for (path, keys) in summary.keys {
+            for key in keys {
+                equality[summary.kind]?[path]?[key]?.remove(id)
+                if equality[summary.kind]?[path]?[key]?.isEmpty == true { equality[summary.kind]?[path]?[key] = nil }
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import Dispatch
+import Foundation
+import GitStore
+import Logging
+import SCIM
+
+/// Builds the indexes from the files of the store, and brings them up to date when files
+/// change without the server's writer (HEAD moved by `git revert`, `scimgit rollback` in
+/// another process, a hand-made commit). A file that is not a valid resource never stops
+/// the server: it is logged and its id answers with a 500 until it is fixed.
+struct Indexer {
+    let store: GitStore
+    let logger: Logger
+
+    /// Reads every user and group file (in parallel) and returns a fresh index state.
+    func build() throws -> DirectoryIndex.State {
+        var resources: [(path: String, id: String, kind: MemberKind)] = []
+        var memberships: [(group: String, member: String)] = []
+        for path in try store.trackedPaths() {
+            switch StoreLayout.entry(at: path) {
+            case let .user(id): resources.append((path, id, .user))
+            case let .group(id): resources.append((path, id, .group))
+            case let .membership(group, member): memberships.append((group, member))
+            case nil: continue
+            }
+        }
+        let toRead = resources
+        let parsed = ParallelResults<Result<[String: JSONValue], ReadFailure>>(count: resources.count)
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        let chunk = max(1, (resources.count + workers - 1) / workers)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let start = worker * chunk
+            guard start < toRead.count else { return }
+            for position in start..<min(toRead.count, start + chunk) {
+                parsed.set(position, read(toRead[position].path))
+            }
+        }
+        var state = DirectoryIndex.State()
+        for (position, resource) in resources.enumerated() {
+            switch parsed.get(position) {
+            case let .success(document)?:
+                state.insertUnordered(resource.id, ResourceSummary(kind: resource.kind, document: document))
+            case let .failure(failure)?:
+                state.broken[resource.id] = resource.path
+                logger.error("cannot read \(resource.path): \(failure.reason); it answers 500 until fixed (see scimgit verify)")
+            case nil:
+                continue
+            }
+        }
+        state.sortOrder()
+        for (group, member) in memberships {
+            state.addMember(member, to: group, kind: state.kind(of: member) ?? .user)
+        }
+        return state
+    }
+
+    /// Re-reads the given paths (their working-tree files) into `state`.
+    func apply(_ paths: [String], to state: inout DirectoryIndex.State) {
+        var memberships: [(group: String, member: String, path: String)] = []
+        for path in paths {
+            switch StoreLayout.entry(at: path) {
+            case let .user(id): refresh(id, kind: .user, path: path, in: &state)
+            case let .group(id): refresh(id, kind: .group, path: path, in: &state)
+            case let .membership(group, member): memberships.append((group, member, path))
+            case nil: continue
+            }
+        }
+        for (group, member, path) in memberships {
+            if (try? store.readWorkingFile(path)) ?? nil != nil {
+                state.addMember(member, to: group, kind: state.kind(of: member) ?? .user)
+            } else {
+                state.removeMember(member, from: group)
+            }
+        }
+    }
+
+    private func refresh(_ id: String, kind: MemberKind, path: String, in state: inout DirectoryIndex.State) {
+        switch read(path) {
+        case let .success(document):
+            state.upsert(id, ResourceSummary(kind: kind, document: document))
+        case let .failure(failure) where failure.missing:
+            state.remove(id)
+            state.broken[id] = nil
+        case let .failure(failure):
+            state.remove(id)
+            state.broken[id] = path
+            logger.error("cannot read \(path): \(failure.reason); it answers 500 until fixed (see scimgit verify)")
+        }
+    }
+
+    struct ReadFailure: Error {
+        var reason: String
+        var missing = false
+    }
+
+    private func read(_ path: String) -> Result<[String: JSONValue], ReadFailure> {
+        do {
+            guard let bytes = try store.readWorkingFile(path) else { return .failure(ReadFailure(reason: "missing", missing: true)) }
+            guard case let .object(document) = try JSONValue.parse(bytes) else {
+                return .failure(ReadFailure(reason: "not a JSON object"))
+            }
+            return .success(document)
+        } catch {
+            return .failure(ReadFailure(reason: "\(error)"))
+        }
+    }
+}
+
+/// A fixed-size array that parallel workers fill, each its own slots.
+final class ParallelResults<T>: @unchecked Sendable {
+    private var values: [T?]
+    private let lock = NSLock()
+
+    init(count: Int) {
+        values = Array(repeating: nil, count: count)
+    }
+
+    func set(_ position: Int, _ value: T) {
+        lock.lock()
+        values[position] = value
+        lock.unlock()
+    }
+
+    func get(_ position: Int) -> T? { values[position] }
+}
+
+extension DirectoryIndex.State {
+    /// Adds a resource without keeping creation order (bulk building; `sortOrder` after).
+    mutating func insertUnordered(_ id: String, _ summary: ResourceSummary) {
+        summaries[id] = summary
+        order[summary.kind, default: []].append(id)
+        for (path, keys) in summary.keys {
+            for key in keys { equality[summary.kind, default: [:]][path, default: [:]][key, default: []].insert(id) }
+        }
+    }
+
+    mutating func sortOrder() {
+        for kind in [MemberKind.user, .group] {
+            let summaries = self.summaries
+            order[kind]?.sort { left, right in
+                let a = summaries[left]?.created ?? "", b = summaries[right]?.created ?? ""
+                return a == b ? left < right : a < b
+            }
+        }
+    }
+}

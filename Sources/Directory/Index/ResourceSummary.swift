@@ -1,0 +1,63 @@
+import SCIM
+
+/// What is a member: the two kinds of resource a group can contain.
+public enum MemberKind: String, Sendable, Hashable {
+    case user = "User"
+    case group = "Group"
+}
+
+/// What the indexes keep of a resource: enough to answer uniqueness checks, the common
+/// filters, `User.groups` and member `display` names without reading files. The full
+/// resource stays in its file.
+struct ResourceSummary: Sendable, Hashable {
+    var kind: MemberKind
+    /// userName for a user, displayName for a group: what commits and member lists name it by.
+    var name: String
+    var created: String
+    /// Indexed attribute values: canonical dotted path → normalised keys.
+    var keys: [String: [String]]
+
+    /// The attributes kept in equality indexes, by resource kind, with whether their
+    /// values are compared case-sensitively (from the schema's `caseExact`).
+    static let indexedPaths: [MemberKind: [(path: String, caseExact: Bool)]] = [
+        .user: [("userName", false), ("externalId", true), ("emails.value", false), ("displayName", false), ("active", true)],
+        .group: [("displayName", false), ("externalId", true)],
+    ]
+
+    /// Extracts the summary of a stored resource document.
+    init(kind: MemberKind, document: [String: JSONValue]) {
+        self.kind = kind
+        let nameAttribute = kind == .user ? "userName" : "displayName"
+        name = document[nameAttribute]?.stringValue ?? ""
+        created = document["meta"]?["created"]?.stringValue ?? ""
+        var keys: [String: [String]] = [:]
+        for (path, caseExact) in ResourceSummary.indexedPaths[kind] ?? [] {
+            let values = ResourceSummary.values(at: path, in: document)
+            if !values.isEmpty { keys[path] = values.map { ResourceSummary.key($0, caseExact: caseExact) } }
+        }
+        self.keys = keys
+    }
+
+    /// The index key of a value: its text, lowercased unless the attribute is caseExact.
+    static func key(_ value: JSONValue, caseExact: Bool) -> String {
+        let text: String
+        switch value {
+        case let .string(string): text = string
+        case let .bool(bool): text = bool ? "true" : "false"
+        case let .int(int): text = String(int)
+        default: text = value.serializedString(.compact)
+        }
+        return caseExact ? text : text.lowercased()
+    }
+
+    private static func values(at path: String, in document: [String: JSONValue]) -> [JSONValue] {
+        let parts = path.split(separator: ".", maxSplits: 1).map(String.init)
+        guard let top = document[parts[0]] else { return [] }
+        if parts.count == 1 { return top.isNull ? [] : [top] }
+        switch top {
+        case let .array(elements): return elements.compactMap { $0[parts[1]] }
+        case .object: return top[parts[1]].map { [$0] } ?? []
+        default: return []
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import Crypto
+
+/// A resource's version (`meta.version`, the `ETag` header): the git blob id of its file,
+/// as a weak entity tag. Any change to the file changes it; the same bytes always give the
+/// same version, also after a restart or a rollback to identical content; and it can be
+/// looked up in history (`git log --find-object=<id>`).
+///
+/// A group's membership lives in other files, so every membership change also rewrites the
+/// group's `meta.lastModified` (strictly increasing, see `Clock`): its version changes too.
+enum ResourceVersion {
+    static func of(_ bytes: [UInt8]) -> String {
+        var hasher = Insecure.SHA1()
+        hasher.update(data: Array("blob \(bytes.count)\0".utf8))
+        hasher.update(data: bytes)
+        let digest = hasher.finalize()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex = [UInt8]()
+        hex.reserveCapacity(40)
+        for byte in digest {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0f)])
+        }
+        return "W/\"" + String(decoding: hex, as: UTF8.self) + "\""
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import GitStore
+import Logging
+import SCIM
+
+/// The one writer of a store. Requests queue here; a dedicated thread takes everything
+/// queued as one batch: each write is validated against the state left by the writes
+/// before it and becomes its own commit, then the whole batch is made durable together
+/// (group commit) before any of it is acknowledged and before readers see it. A lone
+/// write is never delayed: batches are whatever queued while the previous one committed.
+final class DirectoryWriter: @unchecked Sendable {
+    private let store: GitStore
+    private let index: DirectoryIndex
+    private let indexer: Indexer
+    private let planner: WritePlanner
+    private let logger: Logger
+    private let condition = NSCondition()
+    private var queue: [Job] = []
+    private var stopped = false
+    private var thread: Thread?
+    /// Most writes one batch takes (bounds how long the first of them waits).
+    private let maxBatch = 64
+
+    private struct Job {
+        var operation: WriteOperation
+        var context: RequestContext
+        var continuation: CheckedContinuation<WriteResult, any Error>
+    }
+
+    init(store: GitStore, index: DirectoryIndex, indexer: Indexer, planner: WritePlanner, logger: Logger) {
+        self.store = store
+        self.index = index
+        self.indexer = indexer
+        self.planner = planner
+        self.logger = logger
+    }
+
+    func start() {
+        let thread = Thread { [self] in run() }
+        thread.name = "scimgit-writer"
+        thread.stackSize = 8 << 20
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Finishes what is queued, then stops.
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
+        while true {
+            condition.lock()
+            let finished = thread == nil
+            condition.unlock()
+            if finished { return }
+            usleep(1_000)
+        }
+    }
+
+    func submit(_ operation: WriteOperation, context: RequestContext) async throws(SCIMError) -> WriteResult {
+        do {
+            return try await withCheckedThrowingContinuation { continuation in
+                condition.lock()
+                if stopped {
+                    condition.unlock()
+                    continuation.resume(throwing: SCIMError(status: 503, detail: "the server is shutting down"))
+                    return
+                }
+                queue.append(Job(operation: operation, context: context, continuation: continuation))
+                condition.signal()
+                condition.unlock()
+            }
+        } catch let error as SCIMError {
+            throw error
+        } catch {
+            throw StoreErrorMapping.scimError(error)
+        }
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            while queue.isEmpty && !stopped { condition.wait() }
+            if queue.isEmpty && stopped {
+                thread = nil
+                condition.unlock()
+                return
+            }
+            let batch = Array(queue.prefix(maxBatch))
+            queue.removeFirst(batch.count)
+            condition.unlock()
+            process(batch)
+        }
+    }
+
+    private func process(_ jobs: [Job]) {
+        var outcomes = [Result<WriteResult, SCIMError>?](repeating: nil, count: jobs.count)
+        do {
+            try store.write { session in
+                if let move = session.headMove {
+                    index.write { state in indexer.apply(move.changes.map(\.path), to: &state) }
+                }
+                var view = WriteView(index: index, store: store, pending: PendingChanges())
+                var specs: [CommitSpec] = []
+                var planned: [(job: Int, result: WriteResult)] = []
+                for (position, job) in jobs.enumerated() {
+                    var attempt = view
+                    do {
+                        let plan = try planner.plan(job.operation, view: &attempt, context: job.context)
+                        view = attempt
+                        planned.append((position, plan.result))
+                        if let message = plan.message, !plan.changes.isEmpty {
+                            specs.append(CommitSpec(
+                                changes: plan.changes, message: message.text,
+                                author: Signature(name: job.context.client, email: "\(job.context.client)@scimgit")
+                            ))
+                        }
+                    } catch {
+                        outcomes[position] = .failure(StoreErrorMapping.scimError(error))
+                    }
+                }
+                if !specs.isEmpty { _ = try session.commit(specs) }
+                let pending = view.pending
+                index.write { state in DirectoryWriter.publish(pending, to: &state) }
+                for (position, result) in planned { outcomes[position] = .success(result) }
+            }
+        } catch {
+            let failure = StoreErrorMapping.scimError(error)
+            logger.error("write batch of \(jobs.count) failed, nothing committed: \(error)")
+            for position in jobs.indices where outcomes[position] == nil || isSuccess(outcomes[position]) {
+                outcomes[position] = .failure(failure)
+            }
+        }
+        for (position, job) in jobs.enumerated() {
+            switch outcomes[position] {
+            case let .success(result)?: job.continuation.resume(returning: result)
+            case let .failure(error)?: job.continuation.resume(throwing: error)
+            case nil: job.continuation.resume(throwing: SCIMError.internalError("write was not processed"))
+            }
+        }
+    }
+
+    private func isSuccess(_ outcome: Result<WriteResult, SCIMError>?) -> Bool {
+        if case .success? = outcome { return true }
+        return false
+    }
+
+    /// Makes a committed batch visible to readers.
+    static func publish(_ pending: PendingChanges, to state: inout DirectoryIndex.State) {
+        for (id, stored) in pending.documents {
+            if let stored {
+                state.upsert(id, ResourceSummary(kind: stored.kind, document: stored.document))
+            } else {
+                state.remove(id)
+            }
+        }
+        for (group, changes) in pending.memberships {
+            for (member, kind) in changes {
+                if let kind { state.addMember(member, to: group, kind: kind) } else { state.removeMember(member, from: group) }
+            }
+        }
+    }
+}

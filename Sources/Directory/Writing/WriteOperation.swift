@@ -1,0 +1,28 @@
+import SCIM
+
+/// A write the directory's writer performs, in the order requests arrived.
+enum WriteOperation: Sendable {
+    case create(ResourceType, JSONValue)
+    case replace(ResourceType, id: String, JSONValue, Precondition?)
+    case patch(ResourceType, id: String, PatchRequest, Precondition?)
+    case delete(ResourceType, id: String, Precondition?)
+    /// No write: only take in a HEAD moved by someone else (before a read).
+    case sync
+}
+
+/// What a write leaves behind, for the answer: the resource as now stored (nil after a
+/// delete or a sync).
+struct WriteResult: Sendable {
+    var type: ResourceType?
+    var id: String?
+    var stored: StoredDocument?
+}
+
+/// A planned write: its commit (nil when it changes nothing) and its result.
+struct PlannedWrite {
+    var changes: [String: FileChange]
+    var message: CommitMessage?
+    var result: WriteResult
+}
+
+import GitStore

@@ -1,0 +1,103 @@
+import GitStore
+import SCIM
+
+/// Users: one file each. `password` is dropped (never stored, see README); `groups` is
+/// read-only and derived from group memberships on read.
+extension WritePlanner {
+    func createUser(_ type: ResourceType, _ body: JSONValue, _ view: inout WriteView, _ context: RequestContext) throws(SCIMError) -> PlannedWrite {
+        let validated = try validator.validate(body, as: type)
+        guard case let .object(attributes) = validated.resource else { throw SCIMError.invalidSyntax("a User must be a JSON object") }
+        let stored = StoredDocument(kind: .user, document: stamped(attributes, id: WritePlanner.newID(), type: type, created: nil))
+        let id = stored.document["id"]!.stringValue!
+        try checkUniqueName(stored.name, kind: .user, for: id, view)
+        view.pending.put(id, stored, previousName: nil)
+        var message = CommitMessage(subject: "Create user \(stored.name)", operation: "POST", resource: "User/\(id)", context: context)
+        message.addChanges(AttributeDiff.changes(from: nil, to: withoutMeta(stored.document), as: type))
+        return PlannedWrite(changes: [StoreLayout.userPath(id): .write(stored.bytes)], message: message, result: WriteResult(type: type, id: id, stored: stored))
+    }
+
+    func replaceUser(
+        _ type: ResourceType, _ id: String, _ body: JSONValue, _ precondition: Precondition?,
+        _ view: inout WriteView, _ context: RequestContext
+    ) throws(SCIMError) -> PlannedWrite {
+        let current = try existing(id, .user, view)
+        try check(precondition, current)
+        let validated = try validator.validate(body, as: type, existing: .object(current.document))
+        guard case let .object(attributes) = validated.resource else { throw SCIMError.invalidSyntax("a User must be a JSON object") }
+        return try updateUser(type, id, current: current, newAttributes: attributes, operation: "PUT", &view, context)
+    }
+
+    func patchUser(
+        _ type: ResourceType, _ id: String, _ request: PatchRequest, _ precondition: Precondition?,
+        _ view: inout WriteView, _ context: RequestContext
+    ) throws(SCIMError) -> PlannedWrite {
+        let current = try existing(id, .user, view)
+        try check(precondition, current)
+        let outcome = try patchEngine.apply(request, to: .object(current.document), as: type)
+        guard case var .object(attributes) = outcome.resource else { throw SCIMError.invalidSyntax("a User must be a JSON object") }
+        attributes["meta"] = nil
+        attributes["id"] = nil
+        return try updateUser(type, id, current: current, newAttributes: attributes, operation: "PATCH", &view, context)
+    }
+
+    /// PUT and PATCH end alike: nothing changed → no commit; else one commit naming the change.
+    private func updateUser(
+        _ type: ResourceType, _ id: String, current: StoredDocument, newAttributes: [String: JSONValue],
+        operation: String, _ view: inout WriteView, _ context: RequestContext
+    ) throws(SCIMError) -> PlannedWrite {
+        var cleaned = newAttributes
+        cleaned["id"] = nil
+        cleaned["meta"] = nil
+        cleaned["groups"] = nil
+        let changes = AttributeDiff.changes(from: withoutMeta(current.document), to: .object(cleaned.merging(["id": .string(id)]) { a, _ in a }), as: type)
+        guard !changes.isEmpty else {
+            return PlannedWrite(changes: [:], message: nil, result: WriteResult(type: type, id: id, stored: current))
+        }
+        let created = current.document["meta"]?["created"]?.stringValue
+        let stored = StoredDocument(kind: .user, document: stamped(cleaned, id: id, type: type, created: created))
+        try checkUniqueName(stored.name, kind: .user, for: id, view)
+        view.pending.put(id, stored, previousName: current.name)
+        var message = CommitMessage(
+            subject: CommitMessage.userSubject(name: current.name, changes: changes),
+            operation: operation, resource: "User/\(id)", context: context
+        )
+        message.addChanges(changes)
+        return PlannedWrite(changes: [StoreLayout.userPath(id): .write(stored.bytes)], message: message, result: WriteResult(type: type, id: id, stored: stored))
+    }
+
+    /// Deleting a user also removes it from every group, in the same commit.
+    func deleteUser(
+        _ type: ResourceType, _ id: String, _ precondition: Precondition?,
+        _ view: inout WriteView, _ context: RequestContext
+    ) throws(SCIMError) -> PlannedWrite {
+        let current = try existing(id, .user, view)
+        try check(precondition, current)
+        var files: [String: FileChange] = [StoreLayout.userPath(id): .delete]
+        let groups = view.groups(containing: id)
+        var groupNames: [String] = []
+        for group in groups.sorted() {
+            files[StoreLayout.membershipPath(group: group, member: id)] = .delete
+            view.pending.setMember(id, of: group, kind: nil)
+            if let touched = try touchGroup(group, &view) {
+                files[StoreLayout.groupPath(group)] = .write(touched.bytes)
+                groupNames.append(touched.name)
+            }
+        }
+        view.pending.remove(id, kind: .user, name: current.name)
+        var message = CommitMessage(subject: "Delete user \(current.name)", operation: "DELETE", resource: "User/\(id)", context: context)
+        if !groupNames.isEmpty { message.body.append("removed from groups: " + groupNames.sorted().joined(separator: ", ")) }
+        return PlannedWrite(changes: files, message: message, result: WriteResult(type: type, id: id, stored: nil))
+    }
+
+    /// A group whose members changed gets a new `meta.lastModified` (so its version
+    /// changes too). Returns the rewritten group, nil when it does not exist.
+    func touchGroup(_ group: String, _ view: inout WriteView) throws(SCIMError) -> StoredDocument? {
+        guard var stored = try view.document(group, kind: .group) else { return nil }
+        var meta = stored.document["meta"]?.objectValue ?? [:]
+        meta["lastModified"] = .string(clock.now().description)
+        stored.document["meta"] = .object(meta)
+        let touched = StoredDocument(kind: .group, document: stored.document)
+        view.pending.put(group, touched, previousName: stored.name)
+        return touched
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import GitStore
+import SCIM
+
+/// Turns one SCIM write into the file changes of one commit, validated against the
+/// current state (committed + this batch's pending changes) inside the writer, so checks
+/// like userName uniqueness cannot race with another write.
+struct WritePlanner {
+    let registry: SchemaRegistry
+    let validator: ResourceValidator
+    let patchEngine: PatchEngine
+    let clock: Clock
+
+    init(registry: SchemaRegistry, clock: Clock) {
+        self.registry = registry
+        validator = ResourceValidator(registry: registry)
+        patchEngine = PatchEngine(registry: registry)
+        self.clock = clock
+    }
+
+    func plan(_ operation: WriteOperation, view: inout WriteView, context: RequestContext) throws(SCIMError) -> PlannedWrite {
+        switch operation {
+        case .sync:
+            return PlannedWrite(changes: [:], message: nil, result: WriteResult())
+        case let .create(type, body):
+            return try kind(of: type) == .user
+                ? createUser(type, body, &view, context)
+                : createGroup(type, body, &view, context)
+        case let .replace(type, id, body, precondition):
+            return try kind(of: type) == .user
+                ? replaceUser(type, id, body, precondition, &view, context)
+                : replaceGroup(type, id, body, precondition, &view, context)
+        case let .patch(type, id, request, precondition):
+            return try kind(of: type) == .user
+                ? patchUser(type, id, request, precondition, &view, context)
+                : patchGroup(type, id, request, precondition, &view, context)
+        case let .delete(type, id, precondition):
+            return try kind(of: type) == .user
+                ? deleteUser(type, id, precondition, &view, context)
+                : deleteGroup(type, id, precondition, &view, context)
+        }
+    }
+
+    func kind(of type: ResourceType) throws(SCIMError) -> MemberKind {
+        switch type.id {
+        case "User": return .user
+        case "Group": return .group
+        default: throw SCIMError.notFound("no resource type \(type.id)")
+        }
+    }
+
+    // MARK: - Shared steps
+
+    func existing(_ id: String, _ kind: MemberKind, _ view: WriteView) throws(SCIMError) -> StoredDocument {
+        guard let stored = try view.document(id, kind: kind) else {
+            throw SCIMError.notFound("\(kind.rawValue) \(id) not found")
+        }
+        return stored
+    }
+
+    func check(_ precondition: Precondition?, _ stored: StoredDocument) throws(SCIMError) {
+        guard let precondition else { return }
+        let version = stored.version
+        guard precondition.isSatisfied(by: version) else {
+            throw SCIMError.preconditionFailed("If-Match does not match the current version \(version)")
+        }
+    }
+
+    func checkUniqueName(_ name: String, kind: MemberKind, for id: String, _ view: WriteView) throws(SCIMError) {
+        if let holder = view.id(named: name, kind: kind), holder != id {
+            let attribute = kind == .user ? "userName" : "displayName"
+            throw SCIMError.uniqueness("\(attribute) \"\(name)\" is already used by \(kind.rawValue.lowercased()) \(holder)")
+        }
+    }
+
+    /// The document as stored: the validated attributes plus `id` and `meta` (no location,
+    /// no version: both are derived on read).
+    func stamped(_ attributes: [String: JSONValue], id: String, type: ResourceType, created: String?) -> [String: JSONValue] {
+        var document = attributes
+        let now = clock.now().description
+        document["id"] = .string(id)
+        document["meta"] = .object([
+            "resourceType": .string(type.name),
+            "created": .string(created ?? now),
+            "lastModified": .string(now),
+        ])
+        return document
+    }
+
+    /// A stored document with `meta` removed (for attribute diffs).
+    func withoutMeta(_ document: [String: JSONValue]) -> JSONValue {
+        var copy = document
+        copy["meta"] = nil
+        return .object(copy)
+    }
+
+    static func newID() -> String { UUID().uuidString.lowercased() }
+
+    static func author(_ context: RequestContext) -> String { context.client }
+}
