@@ -87,7 +87,7 @@ public final class GitStore: @unchecked Sendable {
         let writer = try Writer(root: root, gitDirectory: gitDirectory, options: options)
         writer.looseObjects = Repacker.countLooseObjects(gitDirectory: gitDirectory)
         self.writer = writer
-        self.recovery = try lock.withLock(timeout: options.lockTimeout) {
+        self.recovery = options.readOnly ? RecoveryReport() : try lock.withLock(timeout: options.lockTimeout) {
             _ = try writer.adoptExternalHead()
             return try writer.recover(ownedFolders: ownedFolders)
         }
@@ -96,9 +96,11 @@ public final class GitStore: @unchecked Sendable {
         if !recovery.isEmpty {
             options.logger.warning("recovered store \(root): removed locks \(recovery.removedLocks), restored \(recovery.restoredPaths.count) files, removed \(recovery.removedFiles.count) uncommitted files")
         }
-        let flusher = IndexFlusher(interval: options.indexFlushDelay) { [weak self] in self?.flushIndexIfIdle() }
-        self.flusher = flusher
-        flusher.start()
+        if !options.readOnly {
+            let flusher = IndexFlusher(interval: options.indexFlushDelay) { [weak self] in self?.flushIndexIfIdle() }
+            self.flusher = flusher
+            flusher.start()
+        }
     }
 
     deinit {
@@ -111,7 +113,7 @@ public final class GitStore: @unchecked Sendable {
         let wasClosed = isClosed
         isClosed = true
         state.unlock()
-        guard !wasClosed else { return }
+        guard !wasClosed, !options.readOnly else { return }
         flusher?.stop()
         repacker.wait()
         try lock.withLock(timeout: options.lockTimeout) {
@@ -213,6 +215,7 @@ public final class GitStore: @unchecked Sendable {
         state.lock()
         defer { state.unlock() }
         if isClosed { throw GitStoreError.closed }
+        if options.readOnly { throw GitStoreError.invalidPath("the store was opened read-only") }
     }
 
     // MARK: - HEAD
@@ -256,6 +259,27 @@ public final class GitStore: @unchecked Sendable {
             let tree = try repository.treeID(ofCommit: commit)
             guard let entry = try repository.entry(at: path, inTree: tree), !entry.isTree else { return nil }
             return try repository.blobContent(entry.id)
+        }
+    }
+
+    /// The blob id at `path` in a commit (nil when absent).
+    public func blob(at path: String, in commit: ObjectID) throws -> ObjectID? {
+        try readers.with { repository in
+            let tree = try repository.treeID(ofCommit: commit)
+            guard let entry = try repository.entry(at: path, inTree: tree), !entry.isTree else { return nil }
+            return entry.id
+        }
+    }
+
+    /// Whether `ancestor` is `descendant` or one of its ancestors.
+    public func isAncestor(_ ancestor: ObjectID, of descendant: ObjectID) throws -> Bool {
+        if ancestor == descendant { return true }
+        return try readers.with { repository in
+            var a = descendant.oid
+            var b = ancestor.oid
+            let code = git_graph_descendant_of(repository.pointer, &a, &b)
+            try gitCheck(code, "compare history")
+            return code == 1
         }
     }
 

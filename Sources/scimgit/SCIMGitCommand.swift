@@ -14,6 +14,9 @@ struct SCIMGitCommand: AsyncParsableCommand {
         between two points in time, and rolled back while the server runs.
         """,
         version: Version.current,
-        subcommands: [InitCommand.self]
+        subcommands: [
+            InitCommand.self, LogCommand.self, DiffCommand.self, SnapshotCommand.self,
+            RollbackCommand.self, RevertCommand.self, VerifyCommand.self,
+        ]
     )
 }

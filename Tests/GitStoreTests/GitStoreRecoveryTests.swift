@@ -30,6 +30,21 @@ struct GitStoreRecoveryTests {
         #expect(try git(["rev-list", "--count", "HEAD"], in: root) == "2\n")
     }
 
+    @Test func openingBesideALiveWriterWithALaggingIndexRepairsNothing() throws {
+        let folder = TemporaryFolder()
+        let live = try makeStore(folder, options: GitStoreOptions(indexFlushDelay: .seconds(60)))
+        defer { try? live.close() }
+        try live.commit(changes: ["Users/aa/bb/aabb.json": .write(bytes("committed\n"))], message: "Create", author: client)
+        // The live writer has not written .git/index yet; a CLI opens the same store.
+        let cli = try GitStore.open(at: live.root, ownedFolders: ["Users"])
+        #expect(cli.recovery.isEmpty)
+        #expect(try cli.readWorkingFile("Users/aa/bb/aabb.json") == bytes("committed\n"))
+        try cli.close()
+        try live.commit(changes: ["Users/cc/dd/ccdd.json": .write(bytes("more\n"))], message: "More", author: client)
+        try live.flushIndex()
+        #expect(try git(["status", "--porcelain", "--untracked-files=all"], in: live.root) == "")
+    }
+
     @Test func objectsWrittenButBranchNotMovedLeaveHeadAsItWas() throws {
         let folder = TemporaryFolder()
         let store = try makeStore(folder)

@@ -30,6 +30,9 @@ public struct GitStoreOptions: Sendable {
     public var staleLockAge: Duration
     /// Start a background `git repack` once this many loose objects were written.
     public var repackThreshold: Int
+    /// Open without repairing anything and refuse writes: for commands that only read
+    /// (`scimgit log`, `diff`) beside a running server.
+    public var readOnly: Bool
     public var logger: Logger
     /// Called before each step of the write path; throwing simulates a failure there.
     public var faultInjector: (@Sendable (WriteStep) throws -> Void)?
@@ -40,6 +43,7 @@ public struct GitStoreOptions: Sendable {
         indexFlushDelay: Duration = .milliseconds(500),
         staleLockAge: Duration = .seconds(10),
         repackThreshold: Int = 4096,
+        readOnly: Bool = false,
         logger: Logger = Logger(label: "scimgit.gitstore"),
         faultInjector: (@Sendable (WriteStep) throws -> Void)? = nil
     ) {
@@ -48,6 +52,7 @@ public struct GitStoreOptions: Sendable {
         self.indexFlushDelay = indexFlushDelay
         self.staleLockAge = staleLockAge
         self.repackThreshold = repackThreshold
+        self.readOnly = readOnly
         self.logger = logger
         self.faultInjector = faultInjector
     }

@@ -49,7 +49,11 @@ extension Writer {
         let workingDeltas = Writer.deltas(diff)
         git_diff_free(diff)
         for delta in workingDeltas {
-            if delta.status == GIT_DELTA_UNTRACKED {
+            if delta.status == GIT_DELTA_UNTRACKED, try isCommitted(delta.path) {
+                // In HEAD, only missing from an index that is written lazily (another
+                // process's writer has not flushed it yet): not an uncommitted write.
+                suspects.insert(delta.path)
+            } else if delta.status == GIT_DELTA_UNTRACKED {
                 let name = delta.path.split(separator: "/").last.map(String.init) ?? delta.path
                 let owned = ownedFolders.map { folders in folders.contains { delta.path.hasPrefix($0 + "/") } } ?? true
                 if owned || name.hasPrefix(WorkingTree.temporaryMarker) {
@@ -65,14 +69,22 @@ extension Writer {
         for path in suspects.sorted() {
             let expected = try headTree.flatMap { try repository.entry(at: path, inTree: $0) }.flatMap { $0.isTree ? nil : $0.id }
             let actual = try workingTree.read(path).map { try Writer.hash($0) }
-            if expected != actual || index.blob(at: path) != expected {
+            if expected != actual {
                 try restoreFromHead(path)
                 report.restoredPaths.append(path)
                 logger.warning("recovery: restored \(path) to HEAD (\(head?.short ?? "empty"))")
+            } else if index.blob(at: path) != expected {
+                // The file is right, only the index lagged (it is written lazily): no repair.
+                try syncWorkingFile(path, to: expected)
             }
         }
         try index.write()
         return report
+    }
+
+    private func isCommitted(_ path: String) throws -> Bool {
+        guard let headTree, let entry = try repository.entry(at: path, inTree: headTree) else { return false }
+        return !entry.isTree
     }
 
     struct Delta {

@@ -1,0 +1,48 @@
+import SCIM
+
+/// The human form of `scimgit diff`: users then groups, `+` added, `-` removed, `~`
+/// modified with one line per attribute (`path: before → after`) and memberships as
+/// `+ member ada@example.com`. Resources are named by userName / displayName, not by id.
+public enum DiffFormatter {
+    public static func text(_ diff: StoreDiff) -> String {
+        guard !diff.isEmpty else { return "no changes to users or groups\n" }
+        var lines: [String] = []
+        for kind in [MemberKind.user, .group] {
+            let changes = diff.changes.filter { $0.kind == kind }
+            guard !changes.isEmpty else { continue }
+            lines.append(kind == .user ? "Users" : "Groups")
+            for change in changes {
+                let sign = change.change == .added ? "+" : change.change == .removed ? "-" : "~"
+                lines.append("  \(sign) \(change.name)")
+                if change.change == .modified {
+                    for attribute in change.attributes {
+                        lines.append("      \(attribute.path): \(show(attribute.before)) → \(show(attribute.after))")
+                    }
+                }
+                let name = { (member: String) in diff.memberNames[member] ?? member }
+                for member in change.membersAdded.map(name).sorted() { lines.append("      + member \(member)") }
+                for member in change.membersRemoved.map(name).sorted() { lines.append("      - member \(member)") }
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// One-line summary: `+2 users, -1 user, ~20 users, ~1 group`.
+    public static func summary(_ diff: StoreDiff) -> String {
+        var parts: [String] = []
+        for kind in [MemberKind.user, .group] {
+            let noun = kind == .user ? "user" : "group"
+            for (sign, change) in [("+", ResourceChange.Kind.added), ("-", .removed), ("~", .modified)] {
+                let count = diff.changes.filter { $0.kind == kind && $0.change == change }.count
+                if count > 0 { parts.append("\(sign)\(count) \(noun)\(count == 1 ? "" : "s")") }
+            }
+        }
+        return parts.isEmpty ? "no changes" : parts.joined(separator: ", ")
+    }
+
+    static func show(_ value: JSONValue?) -> String {
+        guard let value else { return "(none)" }
+        let text = value.serializedString(.compact)
+        return text.count > 100 ? String(text.prefix(97)) + "…" : text
+    }
+}

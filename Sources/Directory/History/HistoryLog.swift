@@ -1,0 +1,118 @@
+import Foundation
+import GitStore
+
+/// One line of `scimgit log`: a commit in the words of an identity admin.
+public struct LogEntry: Sendable {
+    public var id: ObjectID
+    public var time: Date
+    /// The SCIM client (token name) that sent the write, or the commit's author for
+    /// commits made by hand.
+    public var client: String
+    public var subject: String
+    public var operation: String?
+    public var resource: String?
+
+    init(_ info: CommitInfo) {
+        id = info.id
+        time = info.time
+        client = info.trailer(CommitMessage.clientKey) ?? info.author.name
+        subject = info.subject
+        operation = info.trailer(CommitMessage.operationKey)
+        resource = info.trailer(CommitMessage.resourceKey)
+    }
+
+    public var json: [String: Any] {
+        var out: [String: Any] = ["commit": id.hex, "time": ISO8601DateFormatter().string(from: time), "client": client, "subject": subject]
+        if let operation { out["operation"] = operation }
+        if let resource { out["resource"] = resource }
+        return out
+    }
+}
+
+/// Reads history newest first, filtered by time, client, and resource.
+public struct HistoryLog {
+    let store: GitStore
+
+    public init(store: GitStore) {
+        self.store = store
+    }
+
+    public struct Query: Sendable {
+        public var limit: Int?
+        public var since: Date?
+        public var until: Date?
+        public var client: String?
+        /// Only commits touching these paths (a resource's file or folder).
+        public var paths: [String]?
+
+        public init(limit: Int? = nil, since: Date? = nil, until: Date? = nil, client: String? = nil, paths: [String]? = nil) {
+            self.limit = limit
+            self.since = since
+            self.until = until
+            self.client = client
+            self.paths = paths
+        }
+    }
+
+    public func entries(_ query: Query) throws -> [LogEntry] {
+        var out: [LogEntry] = []
+        try store.log(paths: query.paths) { info in
+            if let since = query.since, info.time < since { return false } // newest first: nothing older can match
+            if let until = query.until, info.time > until { return true }
+            let entry = LogEntry(info)
+            if let client = query.client, entry.client.caseInsensitiveCompare(client) != .orderedSame { return true }
+            out.append(entry)
+            if let limit = query.limit, out.count >= limit { return false }
+            return true
+        }
+        return out
+    }
+
+    /// The paths a `--resource` argument stands for: an id (user or group), or a userName
+    /// or group displayName as it is now — or, for a deleted resource, as a commit named it.
+    public func paths(forResource argument: String) throws -> [String]? {
+        let lowered = argument.lowercased()
+        if StoreLayout.isValidID(lowered) {
+            return [StoreLayout.userPath(lowered), StoreLayout.groupFolder(lowered)]
+        }
+        guard let head = store.head else { return nil }
+        for (folder, key) in [(StoreLayout.usersFolder, "userName"), (StoreLayout.groupsFolder, "displayName")] {
+            for file in try store.files(at: head, under: folder) {
+                guard let entry = StoreLayout.entry(at: file.path) else { continue }
+                let id: String
+                switch entry {
+                case let .user(user): id = user
+                case let .group(group): id = group
+                case .membership: continue
+                }
+                guard let bytes = try? store.readBlob(file.blob), let text = String(bytes: bytes, encoding: .utf8),
+                      text.lowercased().contains(lowered) else { continue }
+                // Cheap text test first, then the real attribute.
+                if let name = try? SCIMName.of(bytes, key: key), name.lowercased() == lowered {
+                    return key == "userName" ? [StoreLayout.userPath(id)] : [StoreLayout.groupFolder(id)]
+                }
+            }
+        }
+        // Deleted since: find the commit that named it.
+        var found: [String]?
+        try store.log { info in
+            guard info.subject.lowercased().hasSuffix(" " + lowered) || info.subject.lowercased().contains(" \(lowered) "),
+                  let resource = info.trailer(CommitMessage.resourceKey) else { return true }
+            let parts = resource.split(separator: "/")
+            guard parts.count == 2 else { return true }
+            let id = String(parts[1])
+            found = parts[0] == "User" ? [StoreLayout.userPath(id)] : [StoreLayout.groupFolder(id)]
+            return false
+        }
+        return found
+    }
+}
+
+import SCIM
+
+/// The name attribute of a stored resource file.
+enum SCIMName {
+    static func of(_ bytes: [UInt8], key: String) throws -> String? {
+        try JSONValue.parse(bytes)[key]?.stringValue
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import GitStore
+import SCIM
+
+/// `scimgit rollback --to REV`: one new commit whose users and groups equal REV's. History
+/// is never rewritten — the bad sync stays in the log, followed by the rollback — and a
+/// running server serves the restored state on its next request.
+public struct Rollback {
+    let store: GitStore
+    let registry: SchemaRegistry
+
+    public init(store: GitStore, registry: SchemaRegistry = .standard) {
+        self.store = store
+        self.registry = registry
+    }
+
+    public struct Plan: Sendable {
+        /// HEAD when planned; applying fails if it moved since.
+        public var base: ObjectID
+        public var target: ObjectID
+        public var label: String
+        /// What the rollback changes (HEAD → target).
+        public var diff: StoreDiff
+        public var subject: String
+    }
+
+    public func plan(to revision: String) throws -> Plan {
+        guard let head = store.head else { throw GitStoreError.notFound("the store has no commits") }
+        let target = try store.resolve(revision)
+        guard try store.isAncestor(target, of: head) else {
+            throw GitStoreError.notFound("\(revision) is not in the history of HEAD")
+        }
+        let diff = try HistoryDiff(store: store, registry: registry).diff(from: head, to: target)
+        let label = revision.hasPrefix(target.short) || target.hex.hasPrefix(revision) ? target.short : "\(revision) (\(target.short))"
+        let subject = "Roll back to \(label): " + Rollback.summary(diff)
+        return Plan(base: head, target: target, label: label, diff: diff, subject: subject)
+    }
+
+    /// Commits the plan. Nil when the store already equals the target.
+    public func apply(_ plan: Plan, by identity: CLIIdentity) throws -> ObjectID? {
+        guard !plan.diff.isEmpty else { return nil }
+        var message = plan.subject + "\n\n" + DiffFormatter.text(plan.diff).split(separator: "\n").prefix(400).joined(separator: "\n")
+        message += "\n\nSCIM-Operation: ROLLBACK\nSCIM-Rollback-To: \(plan.target.hex)\nSCIM-Client: \(identity.client)\n"
+        return try store.write { session in
+            guard session.head == plan.base else {
+                throw GitStoreError.concurrentUpdate("the store changed since the rollback was planned; run it again")
+            }
+            return try session.restore(treeOf: plan.target, message: message, author: identity.signature)
+        }
+    }
+
+    /// `reactivate 20 users, restore group Engineering`: what applying a diff does, in words.
+    static func summary(_ diff: StoreDiff) -> String {
+        var parts: [String] = []
+        func phrase(_ verb: String, _ changes: [ResourceChange], _ noun: String) {
+            guard !changes.isEmpty else { return }
+            parts.append(changes.count == 1 ? "\(verb) \(noun) \(changes[0].name)" : "\(verb) \(changes.count) \(noun)s")
+        }
+        for kind in [MemberKind.user, .group] {
+            let noun = kind == .user ? "user" : "group"
+            let changes = diff.changes.filter { $0.kind == kind }
+            phrase("restore", changes.filter { $0.change == .added }, noun)
+            phrase("remove", changes.filter { $0.change == .removed }, noun)
+            let modified = changes.filter { $0.change == .modified }
+            func activeFlip(_ change: ResourceChange, to value: Bool) -> Bool {
+                change.attributes.contains { $0.path == "active" && ($0.after?.boolValue ?? true) == value && ($0.before?.boolValue ?? true) != value }
+            }
+            let reactivated = modified.filter { activeFlip($0, to: true) }
+            let deactivated = modified.filter { activeFlip($0, to: false) }
+            phrase("reactivate", reactivated, noun)
+            phrase("deactivate", deactivated, noun)
+            let ids = Set((reactivated + deactivated).map(\.id))
+            phrase("restore", modified.filter { !ids.contains($0.id) }, noun)
+        }
+        return parts.isEmpty ? "no changes" : parts.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import GitStore
+import SCIM
+
+/// `scimgit verify`: checks a store an admin may have edited by hand. Every file under
+/// `Users/` and `Groups/` must be where the layout puts it, be canonical JSON of its
+/// resource type with the id its name says, names must be unique, every membership must
+/// point at an existing group and member, and `git fsck` must be clean.
+public struct StoreVerifier {
+    let store: GitStore
+    let registry: SchemaRegistry
+
+    public init(store: GitStore, registry: SchemaRegistry = .standard) {
+        self.store = store
+        self.registry = registry
+    }
+
+    public struct Problem: Sendable, CustomStringConvertible {
+        public var path: String
+        public var message: String
+        public var description: String { "\(path): \(message)" }
+    }
+
+    public func verify(runFsck: Bool = true) throws -> [Problem] {
+        var problems: [Problem] = []
+        guard let head = store.head else { return [] }
+        let validator = ResourceValidator(registry: registry)
+        var names: [MemberKind: [String: String]] = [:]
+        var existing: [String: MemberKind] = [:]
+        var memberships: [(path: String, group: String, member: String, blob: ObjectID)] = []
+        for folder in StoreLayout.ownedFolders {
+            for file in try store.files(at: head, under: folder) {
+                guard let entry = StoreLayout.entry(at: file.path) else {
+                    problems.append(Problem(path: file.path, message: "not a file scimgit knows (expected \(folder)/ab/cd/<id>…)"))
+                    continue
+                }
+                switch entry {
+                case let .user(id):
+                    check(file.path, id: id, kind: .user, blob: file.blob, validator, &problems, &names)
+                    existing[id] = .user
+                case let .group(id):
+                    check(file.path, id: id, kind: .group, blob: file.blob, validator, &problems, &names)
+                    existing[id] = .group
+                case let .membership(group, member):
+                    memberships.append((file.path, group, member, file.blob))
+                }
+            }
+        }
+        for membership in memberships {
+            if existing[membership.group] != .group {
+                problems.append(Problem(path: membership.path, message: "membership in group \(membership.group), which does not exist"))
+            }
+            guard let kind = existing[membership.member] else {
+                problems.append(Problem(path: membership.path, message: "member \(membership.member) is not an existing user or group"))
+                continue
+            }
+            let bytes = (try? store.readBlob(membership.blob)) ?? []
+            let expected = JSONValue.object(["type": .string(kind.rawValue)]).serialized(.canonical)
+            if bytes != expected {
+                problems.append(Problem(path: membership.path, message: "should contain \(String(decoding: expected, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))"))
+            }
+        }
+        if runFsck { problems += fsck() }
+        return problems.sorted { ($0.path, $0.message) < ($1.path, $1.message) }
+    }
+
+    private func check(
+        _ path: String, id: String, kind: MemberKind, blob: ObjectID, _ validator: ResourceValidator,
+        _ problems: inout [Problem], _ names: inout [MemberKind: [String: String]]
+    ) {
+        guard let bytes = try? store.readBlob(blob) else {
+            problems.append(Problem(path: path, message: "cannot be read"))
+            return
+        }
+        let document: JSONValue
+        do {
+            document = try JSONValue.parse(bytes)
+        } catch {
+            problems.append(Problem(path: path, message: "not valid JSON: \(error.detail)"))
+            return
+        }
+        guard case let .object(object) = document else {
+            problems.append(Problem(path: path, message: "not a JSON object"))
+            return
+        }
+        if document.serialized(.canonical) != bytes {
+            problems.append(Problem(path: path, message: "not canonical JSON (keys sorted, two-space indent, trailing newline)"))
+        }
+        if object["id"]?.stringValue != id {
+            problems.append(Problem(path: path, message: "its id is \(object["id"].map { $0.serializedString(.compact) } ?? "missing"), the file name says \(id)"))
+        }
+        let type = kind == .user ? registry.user ?? .user : registry.group ?? .group
+        if object["meta"]?["resourceType"]?.stringValue != type.name {
+            problems.append(Problem(path: path, message: "meta.resourceType should be \(type.name)"))
+        }
+        var attributes = object
+        attributes["id"] = nil
+        attributes["meta"] = nil
+        do {
+            _ = try validator.validate(.object(attributes), as: type)
+        } catch {
+            problems.append(Problem(path: path, message: "not a valid \(type.name): \(error.detail)"))
+        }
+        let key = kind == .user ? "userName" : "displayName"
+        if let name = object[key]?.stringValue {
+            if let other = names[kind]?[name.lowercased()] {
+                problems.append(Problem(path: path, message: "\(key) \(name) is also used by \(other)"))
+            } else {
+                names[kind, default: [:]][name.lowercased()] = id
+            }
+        }
+    }
+
+    /// `git fsck` on the repository (the git command line: libgit2 has no fsck).
+    private func fsck() -> [Problem] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-c", "safe.directory=*", "-C", store.root, "fsck", "--strict", "--no-dangling", "--no-progress"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        do {
+            try process.run()
+        } catch {
+            return [Problem(path: ".git", message: "could not run git fsck: \(error)")]
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if process.terminationStatus == 0 && text.isEmpty { return [] }
+        return text.split(separator: "\n").map { Problem(path: ".git", message: "git fsck: \($0)") }
+            + (process.terminationStatus != 0 && text.isEmpty ? [Problem(path: ".git", message: "git fsck failed")] : [])
+    }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import Directory
+import Foundation
+import GitStore
+
+/// `--repo DIR`, shared by every command that works on a store.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: "The store (a scimgit git repository).")
+    var repo: String = "."
+
+    var path: String { URL(fileURLWithPath: repo).standardizedFileURL.path }
+
+    /// Opens the store to write (takes its lock per write, like the server does).
+    func openForWriting() throws -> GitStore {
+        try ensureStore()
+        return try StoreSetup.open(at: path, options: GitStoreOptions(logger: CLILogging.logger))
+    }
+
+    /// Opens the store to read only: no repair, no lock, nothing written.
+    func openForReading() throws -> GitStore {
+        try ensureStore()
+        return try GitStore.open(at: path, options: GitStoreOptions(readOnly: true, logger: CLILogging.logger))
+    }
+
+    private func ensureStore() throws {
+        guard FileManager.default.fileExists(atPath: path + "/.git") else {
+            throw CLIError("\(path) is not a scimgit store (no .git); create one with `scimgit init \(repo)`")
+        }
+    }
+}
