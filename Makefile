@@ -4,7 +4,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DATA ?= ./data
 PORT ?= 8080
 
-.PHONY: run test deps build release bench-store clean
+.PHONY: run test deps build release bench-store fuzz clean
 
 ## Install what the build needs (libgit2-dev 1.5, git) when it is missing.
 deps:
@@ -33,6 +33,10 @@ test: deps
 ## One-file commits/s through GitStore next to the libgit2 C loop (ceiling), 10k and 100k files.
 bench-store: deps
 	Benchmarks/store/run.sh
+
+## libFuzzer targets (filter parser, PATCH, request bodies), FUZZ_SECONDS each (default 60).
+fuzz:
+	Fuzz/run.sh
 
 clean:
 	rm -rf .build Benchmarks/bin

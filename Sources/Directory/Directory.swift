@@ -90,14 +90,25 @@ public final class Directory: ResourceService {
     ) async throws(SCIMError) -> ResourceRecord {
         let kind = try self.kind(type)
         let result = try await writer.submit(.patch(type, id: id.lowercased(), request, precondition), context: context)
-        let explicitMembers = projection.attributes.contains { $0.schema == nil && $0.attribute.lowercased() == "members" }
-        return try render(result, projection: projection, context: context, includeMembers: kind == .group ? explicitMembers : nil)
+        var includeMembers: Bool?
+        if kind == .group, projection.includes("members", as: type) {
+            let explicit = projection.attributes.contains { $0.schema == nil && $0.attribute.lowercased() == "members" }
+            let count = index.read { $0.members[id.lowercased()]?.count ?? 0 }
+            includeMembers = explicit || count <= Directory.patchAnswerMemberLimit
+        }
+        return try render(result, projection: projection, context: context, includeMembers: includeMembers)
     }
 
     public func delete(_ type: ResourceType, id: String, precondition: Precondition?, context: RequestContext) async throws(SCIMError) {
         _ = try kind(type)
         _ = try await writer.submit(.delete(type, id: id.lowercased(), precondition), context: context)
     }
+
+    /// A PATCH of a group with more members than this answers without `members` (unless
+    /// `attributes=members` asks): Entra and Okta send one PATCH per membership change and
+    /// ignore the answer's body, and a 50,000-member list on each would cost far more than
+    /// the change. Smaller groups answer in full, as RFC 7644 §3.5.2 describes.
+    public static let patchAnswerMemberLimit = 1000
 
     // MARK: - Helpers
 

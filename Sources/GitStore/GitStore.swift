@@ -247,7 +247,12 @@ public final class GitStore: @unchecked Sendable {
     /// Every file the index tracks (after opening: exactly HEAD's files), optionally only
     /// under a folder. Reads the in-memory index: ~10 ms for 100k files, no tree walk.
     public func trackedPaths(under prefix: String? = nil) throws -> [String] {
-        try lock.withLock(timeout: options.lockTimeout) { writer.index.paths(under: prefix) }
+        try trackedFiles(under: prefix).map(\.path)
+    }
+
+    /// Like `trackedPaths`, with each file's blob id.
+    public func trackedFiles(under prefix: String? = nil) throws -> [(path: String, blob: ObjectID)] {
+        try lock.withLock(timeout: options.lockTimeout) { writer.index.files(under: prefix) }
     }
 
     /// The absolute path of a working-tree file.

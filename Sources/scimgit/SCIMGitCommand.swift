@@ -15,7 +15,7 @@ struct SCIMGitCommand: AsyncParsableCommand {
         """,
         version: Version.current,
         subcommands: [
-            InitCommand.self, LogCommand.self, DiffCommand.self, SnapshotCommand.self,
+            InitCommand.self, ServeCommand.self, TokenCommand.self, LogCommand.self, DiffCommand.self, SnapshotCommand.self,
             RollbackCommand.self, RevertCommand.self, VerifyCommand.self,
         ]
     )

@@ -55,9 +55,10 @@ public struct StoreVerifier {
                 continue
             }
             let bytes = (try? store.readBlob(membership.blob)) ?? []
-            let expected = JSONValue.object(["type": .string(kind.rawValue)]).serialized(.canonical)
+            let display = (try? JSONValue.parse(bytes))?["display"]?.stringValue
+            let expected = WritePlanner.membershipFile(.init(id: membership.member, kind: kind, display: display))
             if bytes != expected {
-                problems.append(Problem(path: membership.path, message: "should contain \(String(decoding: expected, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))"))
+                problems.append(Problem(path: membership.path, message: "should contain \(String(decoding: expected, as: UTF8.self).split(separator: "\n").joined(separator: " "))"))
             }
         }
         if runFsck { problems += fsck() }

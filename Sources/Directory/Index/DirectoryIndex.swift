@@ -20,6 +20,9 @@ final class DirectoryIndex: @unchecked Sendable {
         var members: [String: [String: MemberKind]] = [:]
         /// member → groups that contain it.
         var memberOf: [String: Set<String>] = [:]
+        /// group → member → the `display` a client gave the membership, when it differs
+        /// from the member's name (sparse: Okta sends the userName itself).
+        var memberDisplays: [String: [String: String]] = [:]
         /// id → path of a file that is not a valid resource (hand-edited): answered with 500.
         var broken: [String: String] = [:]
     }
@@ -77,7 +80,13 @@ extension DirectoryIndex.State {
         memberOf[member, default: []].insert(group)
     }
 
+    mutating func setMemberDisplay(_ display: String?, member: String, group: String) {
+        memberDisplays[group, default: [:]][member] = display
+        if memberDisplays[group]?.isEmpty == true { memberDisplays[group] = nil }
+    }
+
     mutating func removeMember(_ member: String, from group: String) {
+        setMemberDisplay(nil, member: member, group: group)
         members[group]?[member] = nil
         if members[group]?.isEmpty == true { members[group] = nil }
         memberOf[member]?.remove(group)

@@ -15,12 +15,15 @@ struct Indexer {
     /// Reads every user and group file (in parallel) and returns a fresh index state.
     func build() throws -> DirectoryIndex.State {
         var resources: [(path: String, id: String, kind: MemberKind)] = []
-        var memberships: [(group: String, member: String)] = []
-        for path in try store.trackedPaths() {
+        var memberships: [(group: String, member: String, path: String, plain: Bool)] = []
+        // Membership files are `{"type": …}` alone unless a client gave an unusual display:
+        // only those few need reading.
+        let plain = Set([MemberKind.user, .group].map { ResourceVersion.blobID(WritePlanner.membershipFile(.init(id: "", kind: $0))) })
+        for (path, blob) in try store.trackedFiles() {
             switch StoreLayout.entry(at: path) {
             case let .user(id): resources.append((path, id, .user))
             case let .group(id): resources.append((path, id, .group))
-            case let .membership(group, member): memberships.append((group, member))
+            case let .membership(group, member): memberships.append((group, member, path, plain.contains(blob.hex)))
             case nil: continue
             }
         }
@@ -48,8 +51,11 @@ struct Indexer {
             }
         }
         state.sortOrder()
-        for (group, member) in memberships {
-            state.addMember(member, to: group, kind: state.kind(of: member) ?? .user)
+        for membership in memberships {
+            state.addMember(membership.member, to: membership.group, kind: state.kind(of: membership.member) ?? .user)
+            if !membership.plain {
+                state.setMemberDisplay(display(membership.path), member: membership.member, group: membership.group)
+            }
         }
         return state
     }
@@ -66,12 +72,21 @@ struct Indexer {
             }
         }
         for (group, member, path) in memberships {
-            if (try? store.readWorkingFile(path)) ?? nil != nil {
+            if let bytes = (try? store.readWorkingFile(path)) ?? nil {
                 state.addMember(member, to: group, kind: state.kind(of: member) ?? .user)
+                state.setMemberDisplay(Indexer.display(bytes), member: member, group: group)
             } else {
                 state.removeMember(member, from: group)
             }
         }
+    }
+
+    private func display(_ path: String) -> String? {
+        ((try? store.readWorkingFile(path)) ?? nil).flatMap(Indexer.display)
+    }
+
+    static func display(_ bytes: [UInt8]) -> String? {
+        (try? JSONValue.parse(bytes))?["display"]?.stringValue
     }
 
     private func refresh(_ id: String, kind: MemberKind, path: String, in state: inout DirectoryIndex.State) {

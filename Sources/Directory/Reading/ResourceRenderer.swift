@@ -38,7 +38,8 @@ struct ResourceRenderer {
         case .group:
             if includeMembers ?? projection.includes("members", as: type) {
                 let members = index.read { state in
-                    (state.members[id] ?? [:]).map { member, kind in (member, kind, state.summary(member)?.name) }
+                    let displays = state.memberDisplays[id] ?? [:]
+                    return (state.members[id] ?? [:]).map { member, kind in (member, kind, displays[member] ?? state.summary(member)?.name) }
                 }
                 if !members.isEmpty {
                     document["members"] = .array(members.sorted { $0.0 < $1.0 }.map { member, kind, name in

@@ -23,9 +23,9 @@ public protocol ResourceService: Sendable {
         projection: Projection, context: RequestContext
     ) async throws(SCIMError) -> ResourceRecord
 
-    /// A Group's `members` are left out of the answer unless `projection` asks for them
-    /// (RFC 7644 lets PATCH answer 204; Okta accepts a group without members; a 50,000-member
-    /// list on every membership change would cost more than the change).
+    /// A large Group's `members` may be left out of the answer unless `projection` asks for
+    /// them (RFC 7644 lets PATCH answer 204; Okta accepts a group without members; a
+    /// 50,000-member list on every membership change would cost more than the change).
     func patch(
         _ type: ResourceType, id: String, request: PatchRequest, precondition: Precondition?,
         projection: Projection, context: RequestContext

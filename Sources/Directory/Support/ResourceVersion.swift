@@ -9,6 +9,11 @@ import Crypto
 /// group's `meta.lastModified` (strictly increasing, see `Clock`): its version changes too.
 enum ResourceVersion {
     static func of(_ bytes: [UInt8]) -> String {
+        "W/\"" + blobID(bytes) + "\""
+    }
+
+    /// The git blob id of these bytes, in hex.
+    static func blobID(_ bytes: [UInt8]) -> String {
         var hasher = Insecure.SHA1()
         hasher.update(data: Array("blob \(bytes.count)\0".utf8))
         hasher.update(data: bytes)
@@ -20,6 +25,6 @@ enum ResourceVersion {
             hex.append(digits[Int(byte >> 4)])
             hex.append(digits[Int(byte & 0x0f)])
         }
-        return "W/\"" + String(decoding: hex, as: UTF8.self) + "\""
+        return String(decoding: hex, as: UTF8.self)
     }
 }

@@ -5,9 +5,19 @@ import SCIM
 /// file under `members/`, so changing one membership of a 50,000-member group writes one
 /// tiny file (plus the group's new `meta.lastModified`).
 extension WritePlanner {
-    /// A membership file's content: the member's kind (the file's name is the member's id).
-    static func membershipFile(_ kind: MemberKind) -> [UInt8] {
-        JSONValue.object(["type": .string(kind.rawValue)]).serialized(.canonical)
+    /// A membership file's content: the member's kind (the file's name is the member's id),
+    /// and the `display` the client gave when it is not simply the member's name.
+    static func membershipFile(_ member: ResolvedMember) -> [UInt8] {
+        var object: [String: JSONValue] = ["type": .string(member.kind.rawValue)]
+        if let display = member.display { object["display"] = .string(display) }
+        return JSONValue.object(object).serialized(.canonical)
+    }
+
+    /// A member a client asked for, checked to exist.
+    struct ResolvedMember {
+        var id: String
+        var kind: MemberKind
+        var display: String?
     }
 
     func createGroup(_ type: ResourceType, _ body: JSONValue, _ view: inout WriteView, _ context: RequestContext) throws(SCIMError) -> PlannedWrite {
@@ -20,9 +30,9 @@ extension WritePlanner {
         let added = try resolveMembers(requested, group: id, view)
         view.pending.put(id, stored, previousName: nil)
         var files: [String: FileChange] = [StoreLayout.groupPath(id): .write(stored.bytes)]
-        for (member, kind) in added {
-            files[StoreLayout.membershipPath(group: id, member: member)] = .write(WritePlanner.membershipFile(kind))
-            view.pending.setMember(member, of: id, kind: kind)
+        for member in added {
+            files[StoreLayout.membershipPath(group: id, member: member.id)] = .write(WritePlanner.membershipFile(member))
+            view.pending.setMember(member.id, of: id, kind: member.kind, display: member.display)
         }
         let subject = "Create group \(stored.name)" + (added.isEmpty ? "" : " with \(CommitMessage.plural(added.count, "member"))")
         var message = CommitMessage(subject: subject, operation: "POST", resource: "Group/\(id)", context: context)
@@ -65,7 +75,7 @@ extension WritePlanner {
 
     private func updateGroup(
         _ type: ResourceType, _ id: String, current: StoredDocument, newAttributes: [String: JSONValue],
-        added: [(id: String, kind: MemberKind)], removed: [String], operation: String,
+        added: [ResolvedMember], removed: [String], operation: String,
         _ view: inout WriteView, _ context: RequestContext
     ) throws(SCIMError) -> PlannedWrite {
         var cleaned = newAttributes
@@ -80,9 +90,9 @@ extension WritePlanner {
         try checkUniqueName(stored.name, kind: .group, for: id, view)
         view.pending.put(id, stored, previousName: current.name)
         var files: [String: FileChange] = [StoreLayout.groupPath(id): .write(stored.bytes)]
-        for (member, kind) in added {
-            files[StoreLayout.membershipPath(group: id, member: member)] = .write(WritePlanner.membershipFile(kind))
-            view.pending.setMember(member, of: id, kind: kind)
+        for member in added {
+            files[StoreLayout.membershipPath(group: id, member: member.id)] = .write(WritePlanner.membershipFile(member))
+            view.pending.setMember(member.id, of: id, kind: member.kind, display: member.display)
         }
         for member in removed {
             files[StoreLayout.membershipPath(group: id, member: member)] = .delete
@@ -123,9 +133,9 @@ extension WritePlanner {
 
     /// Checks requested members (`{value, type?}`): each must be an existing user or group
     /// of the stated type, and not the group itself → else 400 invalidValue.
-    func resolveMembers(_ requested: [JSONValue], group: String, _ view: WriteView) throws(SCIMError) -> [(id: String, kind: MemberKind)] {
+    func resolveMembers(_ requested: [JSONValue], group: String, _ view: WriteView) throws(SCIMError) -> [ResolvedMember] {
         var seen = Set<String>()
-        var out: [(String, MemberKind)] = []
+        var out: [ResolvedMember] = []
         for member in requested {
             guard let value = member["value"]?.stringValue else {
                 throw SCIMError.invalidValue("a member needs a \"value\" (the id of a user or group)")
@@ -138,9 +148,16 @@ extension WritePlanner {
                 throw SCIMError.invalidValue("member \(value) is a \(kind.rawValue), not a \(stated)")
             }
             guard id != group else { throw SCIMError.invalidValue("a group cannot be a member of itself") }
-            if seen.insert(id).inserted { out.append((id, kind)) }
+            var display = member["display"]?.stringValue
+            if let given = display, given.isEmpty || given == memberName(id, kind, view) { display = nil }
+            if seen.insert(id).inserted { out.append(ResolvedMember(id: id, kind: kind, display: display)) }
         }
         return out
+    }
+
+    private func memberName(_ id: String, _ kind: MemberKind, _ view: WriteView) -> String? {
+        if let pendingDocument = view.pending.documents[id] { return pendingDocument?.name }
+        return view.index.read { $0.summary(id)?.name }
     }
 
     /// `+ member ada@example.com` / `- member ada@example.com` lines (by name, as in diffs).

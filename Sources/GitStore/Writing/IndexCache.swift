@@ -65,17 +65,17 @@ final class IndexCache {
         return ObjectID(entry.pointee.id)
     }
 
-    /// The paths of all entries, optionally only those under `prefix/`.
-    func paths(under prefix: String?) -> [String] {
+    /// The paths and blob ids of all entries, optionally only those under `prefix/`.
+    func files(under prefix: String?) -> [(path: String, blob: ObjectID)] {
         let count = git_index_entrycount(pointer)
-        var out: [String] = []
+        var out: [(String, ObjectID)] = []
         out.reserveCapacity(count)
         let folder = prefix.map { $0 + "/" }
         for position in 0..<count {
             guard let entry = git_index_get_byindex(pointer, position), let cPath = entry.pointee.path else { continue }
             let path = String(cString: cPath)
             if let folder, !path.hasPrefix(folder) { continue }
-            out.append(path)
+            out.append((path, ObjectID(entry.pointee.id)))
         }
         return out
     }

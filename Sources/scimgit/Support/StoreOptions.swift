@@ -2,6 +2,7 @@ import ArgumentParser
 import Directory
 import Foundation
 import GitStore
+import SCIMServer
 
 /// `--repo DIR`, shared by every command that works on a store.
 struct StoreOptions: ParsableArguments {
@@ -20,6 +21,12 @@ struct StoreOptions: ParsableArguments {
     func openForReading() throws -> GitStore {
         try ensureStore()
         return try GitStore.open(at: path, options: GitStoreOptions(readOnly: true, logger: CLILogging.logger))
+    }
+
+    /// The API tokens of the store (`.git/scimgit/tokens.json`, never in the working tree).
+    func tokenStore() throws -> TokenStore {
+        try ensureStore()
+        return TokenStore(path: TokenStore.path(forStore: path))
     }
 
     private func ensureStore() throws {

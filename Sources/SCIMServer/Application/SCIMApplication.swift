@@ -1,0 +1,89 @@
+import Directory
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import SCIM
+
+/// Builds the SCIM server for one store: a Hummingbird application serving `service` over
+/// HTTP(S) as configured.
+///
+/// Run it with `try await app.runService()`: it listens on `configuration.host:port`,
+/// and shuts down gracefully on SIGTERM/SIGINT (ServiceLifecycle: the listener closes,
+/// requests in flight finish). `onServerRunning` is called once the socket is bound, with
+/// the bound port (useful with port 0; print `configuration.displayBaseURL(boundPort:)`).
+///
+/// What every request goes through, outermost first: request id → authentication
+/// (resolving the client) → the request log line → error mapping and SCIM headers → rate
+/// limit → (protected routes) the token requirement → the handler.
+///
+/// - Throws: `SCIMServerConfigurationError` for an unusable configuration (port, limits,
+///   public base URL, unreadable TLS files).
+public func buildSCIMApplication<Service: ResourceService>(
+    service: Service,
+    configuration: SCIMServerConfiguration,
+    logger: Logger,
+    onServerRunning: @escaping @Sendable (_ boundPort: Int) async -> Void = { _ in }
+) throws -> some ApplicationProtocol {
+    try configuration.validate()
+    if configuration.tokenVerifiers.isEmpty {
+        logger.warning("no API token is configured: every request to /Users and /Groups will be refused with 401")
+    }
+    let router = SCIMRouterFactory.makeRouter(service: service, configuration: configuration, logger: logger)
+    let idle = configuration.idleTimeout.components
+    let idleNanoseconds = idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000
+    let http1: HTTPServerBuilder = .http1(configuration: .init(idleTimeout: .nanoseconds(idleNanoseconds)))
+    let server: HTTPServerBuilder
+    if let tls = configuration.tls {
+        server = try .tls(http1, tlsConfiguration: tls.serverConfiguration())
+    } else {
+        server = http1
+    }
+    let fallbackPort = configuration.port
+    return Application(
+        router: router,
+        server: server,
+        configuration: ApplicationConfiguration(
+            address: .hostname(configuration.host, port: configuration.port),
+            serverName: configuration.serverName),
+        onServerRunning: { channel in
+            await onServerRunning(channel.localAddress?.port ?? fallbackPort)
+        },
+        logger: logger)
+}
+
+/// Assembles the router: middlewares in order, then every route of `SCIMRoutes` under the
+/// base path, the discovery ones public and the others behind the token requirement.
+enum SCIMRouterFactory {
+    static func makeRouter<Service: ResourceService>(
+        service: Service, configuration: SCIMServerConfiguration, logger: Logger
+    ) -> Router<SCIMRequestContext> {
+        let basePath = configuration.normalizedBasePath
+        let routes = SCIMRoutes.all(for: service.registry)
+        let handlers = SCIMHandlers(
+            service: service,
+            paging: configuration.paging,
+            bodyReader: RequestBodyReader(maxBodySize: configuration.maxBodySize, maxDepth: configuration.maxJSONDepth),
+            baseURLs: BaseURLResolver(configuration: configuration),
+            serviceProvider: configuration.effectiveServiceProvider)
+
+        let router = Router(context: SCIMRequestContext.self, options: [.autoGenerateHeadEndpoints])
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: AuthenticationMiddleware(verifiers: configuration.tokenVerifiers))
+        router.add(middleware: RequestLogMiddleware(logger: logger))
+        router.add(middleware: SCIMErrorMiddleware(routes: RouteTable(routes: routes, basePath: basePath), logger: logger))
+        if let rateLimit = configuration.rateLimit {
+            router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(rateLimit)))
+        }
+        let publicRoutes = router.group()
+        let protectedRoutes = router.group().add(middleware: RequireAuthenticationMiddleware())
+        for route in routes {
+            let group = route.isPublic ? publicRoutes : protectedRoutes
+            let endpoint = route.endpoint
+            group.on(RouterPath(basePath + route.path), method: route.method) { request, context in
+                try await handlers.respond(to: endpoint, request: request, context: context)
+            }
+        }
+        return router
+    }
+}

@@ -1,0 +1,32 @@
+import Hummingbird
+
+/// The per-request state the middlewares hand down to the route handlers: the request id
+/// and who the caller is. Hummingbird contexts are values, so each middleware fills in its
+/// part before calling the next one.
+struct SCIMRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    /// The request id echoed in `X-Request-Id` and recorded in commits (`RequestIDMiddleware`).
+    var requestID: String
+    /// The outcome of checking `Authorization` (`AuthenticationMiddleware`).
+    var authentication: Authentication
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        requestID = ""
+        authentication = .anonymous(reason: "the Authorization header is missing")
+    }
+
+    /// The authenticated client (the token's name), if any.
+    var client: String? {
+        if case .authenticated(let client) = authentication { return client }
+        return nil
+    }
+}
+
+/// Who sent a request, as far as the `Authorization` header tells.
+enum Authentication: Sendable, Equatable {
+    /// A valid token: the name it was issued under.
+    case authenticated(client: String)
+    /// No valid token; `reason` is safe to send back (it never quotes the header).
+    case anonymous(reason: String)
+}

@@ -1,0 +1,140 @@
+import SCIM
+
+/// Everything `scimgit serve` can tune about the HTTP layer, in one value.
+///
+/// It exists so that the command line (and tests) describe a server declaratively and
+/// `buildSCIMApplication` turns that description into a running Hummingbird application;
+/// nothing in the HTTP layer reads global state or the environment. Defaults are what Okta
+/// and Entra need out of the box (docs/idp-clients.md): base path `/scim/v2`, 10 MiB bodies,
+/// pages of at most 1000 resources, ETags on.
+public struct SCIMServerConfiguration: Sendable {
+    /// Address to listen on. Loopback by default: expose the server deliberately
+    /// (`0.0.0.0`) or put a TLS-terminating proxy in front of it.
+    public var host: String
+    /// Port to listen on; 0 picks a free one (see `onServerRunning` for the bound port).
+    public var port: Int
+    /// Where the SCIM endpoints live, e.g. `/scim/v2` (`/scim/v2/Users`…). `""` or `/`
+    /// serves them at the root.
+    public var basePath: String
+    /// Largest request body accepted, in bytes; larger ones get `413` without being read.
+    public var maxBodySize: Int
+    /// Deepest JSON nesting accepted in a request body (`400 invalidSyntax` beyond).
+    public var maxJSONDepth: Int
+    /// Serve HTTPS with this certificate chain and key (PEM files). Nil: plain HTTP.
+    public var tls: TLSFiles?
+    /// Per-client request rate limit; nil: unlimited.
+    public var rateLimit: RateLimit?
+    /// A connection that sends nothing for this long (no complete request head, no body
+    /// bytes, no new request) is closed, so slow or idle clients cannot hold sockets.
+    public var idleTimeout: Duration
+    /// The SCIM base URL clients use, e.g. `https://scim.example.com/scim/v2`, used as is
+    /// for `meta.location` and `Location`. Nil: derived from each request (`Host`, the
+    /// scheme this server speaks, `basePath`).
+    public var publicBaseURL: String?
+    /// Honour `X-Forwarded-Proto` / `X-Forwarded-Host` when deriving the base URL. Only turn
+    /// this on behind a proxy that sets (and overwrites) them.
+    public var trustForwardedHeaders: Bool
+    /// Where API tokens are checked, in order: e.g. a `ConfiguredTokenVerifier` built from
+    /// `--token`/`SCIMGIT_TOKENS` and a `TokenStore`. Empty: every protected request is 401.
+    public var tokenVerifiers: [any TokenVerifier]
+    /// Default and maximum page sizes for lists and searches (`filter.maxResults`).
+    public var paging: PagingLimits
+    /// What `/ServiceProviderConfig` advertises. `filter.maxResults` is replaced by
+    /// `paging.maxCount`, bulk is always unsupported and ETags always supported, so the
+    /// document cannot disagree with the server.
+    public var serviceProvider: ServiceProviderSettings
+    /// Value of the `Server` response header; nil sends none.
+    public var serverName: String?
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        basePath: String = "/scim/v2",
+        maxBodySize: Int = 10 * 1024 * 1024,
+        maxJSONDepth: Int = JSONValue.defaultMaxDepth,
+        tls: TLSFiles? = nil,
+        rateLimit: RateLimit? = nil,
+        idleTimeout: Duration = .seconds(60),
+        publicBaseURL: String? = nil,
+        trustForwardedHeaders: Bool = false,
+        tokenVerifiers: [any TokenVerifier] = [],
+        paging: PagingLimits = PagingLimits(),
+        serviceProvider: ServiceProviderSettings = ServiceProviderSettings(),
+        serverName: String? = nil
+    ) {
+        self.host = host
+        self.port = port
+        self.basePath = basePath
+        self.maxBodySize = maxBodySize
+        self.maxJSONDepth = maxJSONDepth
+        self.tls = tls
+        self.rateLimit = rateLimit
+        self.idleTimeout = idleTimeout
+        self.publicBaseURL = publicBaseURL
+        self.trustForwardedHeaders = trustForwardedHeaders
+        self.tokenVerifiers = tokenVerifiers
+        self.paging = paging
+        self.serviceProvider = serviceProvider
+        self.serverName = serverName
+    }
+
+    /// `basePath` with one leading slash and no trailing one (`""` for the root).
+    public var normalizedBasePath: String {
+        let trimmed = basePath.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
+        return trimmed.isEmpty ? "" : "/" + trimmed
+    }
+
+    /// The base URL to print once the server listens on `boundPort`: `publicBaseURL` when
+    /// set, else `http(s)://host:port/basePath` (`localhost` for a wildcard host).
+    public func displayBaseURL(boundPort: Int) -> String {
+        if let publicBaseURL { return BaseURLResolver.trimmingTrailingSlashes(publicBaseURL) }
+        var displayHost = host
+        if host == "0.0.0.0" || host == "::" || host.isEmpty { displayHost = "localhost" }
+        if displayHost.contains(":") { displayHost = "[\(displayHost)]" }
+        return "\(tls == nil ? "http" : "https")://\(displayHost):\(boundPort)\(normalizedBasePath)"
+    }
+
+    /// The settings `/ServiceProviderConfig` shows, made consistent with this configuration.
+    var effectiveServiceProvider: ServiceProviderSettings {
+        var settings = serviceProvider
+        settings.filterSupported = true
+        settings.filterMaxResults = paging.maxCount
+        settings.bulkSupported = false
+        settings.bulkMaxOperations = 0
+        settings.bulkMaxPayloadSize = 0
+        settings.etagSupported = true
+        settings.patchSupported = true
+        return settings
+    }
+
+    /// Refuses settings that cannot work, before anything listens.
+    func validate() throws(SCIMServerConfigurationError) {
+        guard (0...65535).contains(port) else { throw .init("port \(port) is not between 0 and 65535") }
+        guard maxBodySize > 0 else { throw .init("the maximum body size must be positive") }
+        guard maxJSONDepth > 0 else { throw .init("the maximum JSON depth must be positive") }
+        guard idleTimeout > .zero else { throw .init("the idle timeout must be positive") }
+        if let publicBaseURL {
+            let lower = publicBaseURL.lowercased()
+            guard lower.hasPrefix("https://") || lower.hasPrefix("http://"),
+                  publicBaseURL.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "?" && $0 != "#" })
+            else {
+                throw .init("the public base URL must be an http:// or https:// URL without spaces, query or fragment, e.g. https://scim.example.com/scim/v2")
+            }
+        }
+        if let rateLimit {
+            guard rateLimit.requestsPerSecond > 0, rateLimit.requestsPerSecond.isFinite else {
+                throw .init("the rate limit must be a positive number of requests per second")
+            }
+            guard rateLimit.burst >= 1 else { throw .init("the rate limit burst must be at least 1") }
+        }
+    }
+}
+
+/// A configuration `buildSCIMApplication` cannot serve (bad port, unreadable certificate…).
+public struct SCIMServerConfigurationError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}

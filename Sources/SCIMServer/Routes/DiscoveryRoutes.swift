@@ -1,0 +1,45 @@
+import Hummingbird
+import SCIM
+
+/// The discovery endpoints (RFC 7644 §4): `/ServiceProviderConfig`, `/ResourceTypes` and
+/// `/Schemas`, readable without a token, built from the service's registry and the server's
+/// real settings. A `filter` on them is refused with `403`, as §4 recommends, so a client
+/// cannot believe it filtered.
+extension SCIMHandlers {
+    func serviceProviderConfig(request: Request) throws -> Response {
+        try refuseFilter(request, endpoint: "/ServiceProviderConfig")
+        return SCIMResponse.json(Discovery.serviceProviderConfig(serviceProvider, baseURL: baseURLs.baseURL(for: request)))
+    }
+
+    func resourceTypes(request: Request) throws -> Response {
+        try refuseFilter(request, endpoint: "/ResourceTypes")
+        return SCIMResponse.json(Discovery.resourceTypes(service.registry, baseURL: baseURLs.baseURL(for: request)))
+    }
+
+    func resourceType(request: Request, context: SCIMRequestContext) throws -> Response {
+        let id = try pathID(context)
+        guard let json = Discovery.resourceType(id: id, in: service.registry, baseURL: baseURLs.baseURL(for: request)) else {
+            throw SCIMError.notFound("no resource type \"\(id)\"")
+        }
+        return SCIMResponse.json(json)
+    }
+
+    func schemas(request: Request) throws -> Response {
+        try refuseFilter(request, endpoint: "/Schemas")
+        return SCIMResponse.json(Discovery.schemas(service.registry, baseURL: baseURLs.baseURL(for: request)))
+    }
+
+    func schema(request: Request, context: SCIMRequestContext) throws -> Response {
+        let id = try pathID(context)
+        guard let json = Discovery.schema(id: id, in: service.registry, baseURL: baseURLs.baseURL(for: request)) else {
+            throw SCIMError.notFound("no schema \"\(id)\"")
+        }
+        return SCIMResponse.json(json)
+    }
+
+    private func refuseFilter(_ request: Request, endpoint: String) throws {
+        if try QueryParameters(request.uri.query)["filter"] != nil {
+            throw SCIMError.forbidden("\(endpoint) does not support filtering")
+        }
+    }
+}

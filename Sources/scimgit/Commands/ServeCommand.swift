@@ -1,0 +1,108 @@
+import ArgumentParser
+import Directory
+import Foundation
+import GitStore
+import Logging
+import SCIM
+import SCIMServer
+
+/// `scimgit serve`: the SCIM 2.0 API over a store, ready for Okta and Entra ID.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the SCIM 2.0 API over a store (created if missing).",
+        discussion: """
+        Prints the Base URL to paste into the identity provider (Okta's "SCIM 2.0 Test App
+        (Header Auth)" or Entra's provisioning page). Tokens come from --token NAME=SECRET
+        (repeatable; a bare SECRET is named "default"), from the SCIMGIT_TOKENS environment
+        variable (same forms, comma-separated), and from `scimgit token add`. With none of
+        them, a token named "default" is generated, printed once, and only its hash is kept.
+        The token's name is the author of every commit its requests make.
+
+        Okta only connects to https:// base URLs: serve HTTPS here with --tls-cert and
+        --tls-key, or put a TLS-terminating reverse proxy in front (then --public-url and
+        --trust-proxy). SIGTERM finishes in-flight writes and leaves `git status` clean.
+        """
+    )
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Address to listen on (0.0.0.0 for every interface).") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0: any free port).") var port = 8080
+    @Option(name: .customLong("token"), help: ArgumentHelp("An API token, NAME=SECRET or SECRET (repeatable).", valueName: "NAME=SECRET"))
+    var tokens: [String] = []
+    @Option(help: "Where the SCIM endpoints live.") var basePath = "/scim/v2"
+    @Option(help: "Largest request body (bytes, or 10MiB, 512KiB…); larger ones get 413.") var maxBody = "10MiB"
+    @Option(help: "durable: each acknowledged write is on disk (fsync, batched); fast: no fsync.") var durability = Durability.durable
+    @Option(help: "PEM certificate chain: serve HTTPS.") var tlsCert: String?
+    @Option(help: "PEM private key for --tls-cert.") var tlsKey: String?
+    @Option(help: "Per-client request limit, e.g. 50/s or 3000/min; beyond it 429 with Retry-After.") var rateLimit: String?
+    @Option(help: "The Base URL clients use (behind a proxy), e.g. https://scim.example.com/scim/v2.") var publicURL: String?
+    @Flag(help: "Honour X-Forwarded-Proto/-Host (only behind a proxy that sets them).") var trustProxy = false
+    @Option(help: "Seconds before an idle or stalled connection is closed.") var idleTimeout = 60
+    @Option(name: .customLong("schema-extension"), help: "A JSON file with extra User extension schemas (repeatable).")
+    var schemaExtensions: [String] = []
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
+
+    func validate() throws {
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+        _ = try ByteSize.parse(maxBody)
+        if let rateLimit { _ = try RateLimitOption.parse(rateLimit) }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level \(logLevel)") }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "scimgit")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+
+        var registry = SchemaRegistry.standard
+        for file in schemaExtensions {
+            let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: file)))
+            do {
+                _ = try registry.loadExtensions(from: bytes, to: "User")
+            } catch {
+                throw CLIError("cannot load schema extensions from \(file): \(error.detail)")
+            }
+        }
+
+        let gitStore = try StoreSetup.open(
+            at: store.path, create: true, options: GitStoreOptions(durability: durability, logger: logger)
+        )
+        let directory = try Directory(store: gitStore, registry: registry, logger: logger)
+        let tokenStore = try store.tokenStore()
+        let configured: ConfiguredTokenVerifier
+        do {
+            configured = try ConfiguredTokens.verifier(entries: tokens, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw CLIError("\(error)")
+        }
+        var generated: String?
+        if configured.names.isEmpty, try tokenStore.list().isEmpty {
+            generated = try tokenStore.add(name: "default")
+        }
+
+        var configuration = SCIMServerConfiguration(
+            host: host, port: port, basePath: basePath, maxBodySize: try ByteSize.parse(maxBody),
+            tls: tlsCert.map { TLSFiles(certificateChainPath: $0, privateKeyPath: tlsKey!) },
+            rateLimit: try rateLimit.map(RateLimitOption.parse), idleTimeout: .seconds(idleTimeout),
+            publicBaseURL: publicURL, trustForwardedHeaders: trustProxy,
+            tokenVerifiers: [configured, tokenStore], serverName: "scimgit/\(Version.current)"
+        )
+        configuration.serviceProvider.documentationURI = "https://github.com/scimgit/scimgit#readme"
+        let counts = directory.counts
+        let banner = "scimgit \(Version.current) serving \(store.path) (\(counts.users) users, \(counts.groups) groups, \(durability.rawValue) writes)"
+        let tokenLine = generated.map { "API token (shown once; only its hash is kept): \($0)" }
+            ?? "API tokens: \((configured.names + ((try? tokenStore.list().map(\.name)) ?? [])).joined(separator: ", "))"
+        let app = try buildSCIMApplication(service: directory, configuration: configuration, logger: logger) { [configuration] port in
+            // Unbuffered: scripts and tests wait for the Base URL line.
+            FileHandle.standardOutput.write(Data("\(banner)\nBase URL: \(configuration.displayBaseURL(boundPort: port))\n\(tokenLine)\n".utf8))
+        }
+        do {
+            try await app.runService()
+        } catch {
+            try? directory.close()
+            throw error
+        }
+        try directory.close()
+        logger.info("stopped; store \(store.path) is clean")
+    }
+}

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import SCIMServer
+
+/// `scimgit token add|list|revoke`: the API tokens identity providers authenticate with.
+///
+/// Tokens live as salted hashes in `<store>/.git/scimgit/tokens.json` (`TokenStore`):
+/// inside the repository, so they travel with the store, but outside the working tree, so
+/// they are never committed.
+struct TokenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token",
+        abstract: "Create, list and revoke the API tokens identity providers use.",
+        discussion: """
+        Okta, Entra ID and other identity providers authenticate to scimgit with an API token, \
+        sent as `Authorization: Bearer <token>` or as the bare token. Give each provider its own \
+        token: the token's name is recorded as the author of every commit its requests make.
+
+        Tokens are kept as salted hashes in DIR/.git/scimgit/tokens.json (mode 0600), never in \
+        the working tree or in history; the secret itself is shown once, by `token add`. A \
+        running `scimgit serve` picks up added and revoked tokens on the next request.
+        """,
+        subcommands: [Add.self, List.self, Revoke.self]
+    )
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a token and print its secret, once.",
+            discussion: """
+            Prints a new random secret (256 bits, URL-safe) for NAME. Paste it into the identity \
+            provider: Okta's "API Token" (Header Auth, with or without "Bearer ") or Entra's \
+            "Secret Token". Only a salted hash is stored, so the secret cannot be shown again: \
+            if it is lost, revoke the token and add a new one.
+            """
+        )
+
+        @Argument(help: "The client's name, e.g. okta or entra: letters, digits, '.', '_', '-' (at most 64).")
+        var name: String
+
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            let secret: String
+            do {
+                secret = try store.tokenStore().add(name: name)
+            } catch let error as TokenError {
+                throw CLIError(error.description)
+            }
+            print("Created token \"\(name)\". Copy its secret now: it is not stored and will not be shown again.")
+            print("")
+            print(secret)
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the tokens: names and creation times, never secrets."
+        )
+
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            let tokens: [TokenStore.Token]
+            do {
+                tokens = try store.tokenStore().list()
+            } catch let error as TokenError {
+                throw CLIError(error.description)
+            }
+            guard !tokens.isEmpty else {
+                print("No tokens. Create one with `scimgit token add NAME`.")
+                return
+            }
+            let formatter = ISO8601DateFormatter()
+            let width = max(4, tokens.map(\.name.count).max() ?? 0)
+            print("NAME".padding(toLength: width, withPad: " ", startingAt: 0) + "  CREATED")
+            for token in tokens {
+                print(token.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + formatter.string(from: token.created))
+            }
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a token: requests using it are refused from then on.",
+            discussion: "A running `scimgit serve` refuses the token from its next request on; no restart is needed."
+        )
+
+        @Argument(help: "The name of the token to revoke.")
+        var name: String
+
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            do {
+                try store.tokenStore().revoke(name: name)
+            } catch let error as TokenError {
+                throw CLIError(error.description)
+            }
+            print("Revoked token \"\(name)\".")
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import SCIMServer
+
+/// Slow and idle connections are closed after the idle timeout, and do not hold up other
+/// clients meanwhile.
+@Suite struct IdleTimeoutTests {
+    @Test func aHalfSentRequestIsDroppedWhileOthersAreServed() async throws {
+        let app = try TestServer.application { $0.idleTimeout = .seconds(1) }
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let start = ContinuousClock.now
+            let slow = try RawConnection(port: port)
+            try slow.transmit("GET /scim/v2/ServiceProviderConfig HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
+            let idle = try RawConnection(port: port)
+
+            // Served while the slow and idle connections are still open.
+            let served = try await client.scim(.get, "Users")
+            #expect(served.status == .ok)
+            #expect(slow.isOpen && idle.isOpen)
+
+            let slowOutcome = await slow.waitForClose(limit: .seconds(10))
+            #expect(slowOutcome.closed)
+            #expect(!slowOutcome.received.contains("200 OK"))
+            let idleOutcome = await idle.waitForClose(limit: .seconds(10))
+            #expect(idleOutcome.closed)
+            #expect(ContinuousClock.now - start >= .milliseconds(900))
+        }
+    }
+
+    @Test func aConnectionWithinTheTimeoutIsKeptAlive() async throws {
+        let app = try TestServer.application { $0.idleTimeout = .seconds(5) }
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let connection = try RawConnection(port: port)
+            try connection.transmit("GET /scim/v2/ServiceProviderConfig HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            let outcome = await connection.waitForClose(limit: .milliseconds(500))
+            #expect(!outcome.closed)
+            #expect(outcome.received.hasPrefix("HTTP/1.1 200"))
+        }
+    }
+}

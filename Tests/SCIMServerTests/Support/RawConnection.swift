@@ -1,0 +1,87 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A plain TCP connection, for what an HTTP client library will not do: send half a
+/// request and wait, or watch the server close the socket.
+final class RawConnection: @unchecked Sendable {
+    private let descriptor: Int32
+
+    /// Connects to `localhost:port` (IPv4 or IPv6, whichever the server listens on).
+    init(port: Int) throws {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        #if canImport(Glibc)
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        #else
+        hints.ai_socktype = SOCK_STREAM
+        #endif
+        var list: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo("localhost", String(port), &hints, &list) == 0, let first = list else {
+            throw TestFailure("cannot resolve localhost")
+        }
+        defer { freeaddrinfo(list) }
+        var candidate: UnsafeMutablePointer<addrinfo>? = first
+        while let info = candidate {
+            let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
+            if fd >= 0 {
+                if connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 {
+                    descriptor = fd
+                    return
+                }
+                close(fd)
+            }
+            candidate = info.pointee.ai_next
+        }
+        throw TestFailure("cannot connect to localhost:\(port)")
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    func transmit(_ text: String) throws {
+        let bytes = Array(text.utf8)
+        let sent = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }
+        guard sent == bytes.count else { throw TestFailure("send failed") }
+    }
+
+    /// Whether the server still holds the connection open (checked without waiting).
+    var isOpen: Bool {
+        var byte: UInt8 = 0
+        let count = recv(descriptor, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+        return count > 0 || (count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+    }
+
+    /// Reads until the server closes the connection (true) or `limit` passes (false), off
+    /// the cooperative thread pool.
+    func waitForClose(limit: Duration) async -> (closed: Bool, received: String) {
+        let descriptor = self.descriptor
+        return await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
+                setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                let deadline = ContinuousClock.now + limit
+                var received: [UInt8] = []
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                while ContinuousClock.now < deadline {
+                    let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+                    if count == 0 {
+                        continuation.resume(returning: (true, String(decoding: received, as: UTF8.self)))
+                        return
+                    }
+                    if count > 0 { received += buffer[0..<count] }
+                    if count < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {
+                        continuation.resume(returning: (true, String(decoding: received, as: UTF8.self)))
+                        return
+                    }
+                }
+                continuation.resume(returning: (false, String(decoding: received, as: UTF8.self)))
+            }
+        }
+    }
+}
