@@ -18,6 +18,8 @@ public func fuzzFilter(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         _ = FilterMatcher(filter, for: type).matches(sampleUser)
         _ = filter.requiredEqualities(for: type)
         let printed = filter.description
+        // Escaping can make the printed form longer than the parser accepts.
+        guard printed.utf8.count <= FilterParser.maxLength else { continue }
         guard let reparsed = try? FilterParser.parse(printed, for: type) else {
             fatalError("printed filter does not parse: \(printed)")
         }

@@ -83,7 +83,13 @@ struct FilterLexer {
         case UInt8(ascii: "\""):
             return Token(kind: .string(try lexString()), offset: start)
         default:
-            while position < bytes.count, !isDelimiter(bytes[position]) { position += 1 }
+            while position < bytes.count, !isDelimiter(bytes[position]) {
+                // Control characters belong in no attribute name, operator or bare value.
+                if bytes[position] < 0x20 || bytes[position] == 0x7F {
+                    throw makeError("control character (0x\(String(bytes[position], radix: 16))) at position \(position)")
+                }
+                position += 1
+            }
             return Token(kind: .word(String(decoding: bytes[start..<position], as: UTF8.self)), offset: start)
         }
     }

@@ -200,4 +200,15 @@ struct FilterParserTests {
         #expect(filter.disjuncts.count == 1)
         #expect(try FilterParser.parse("a pr or b pr or c pr", for: nil).disjuncts.count == 3)
     }
+
+    /// Found by the filter fuzzer: a bare value full of control characters parsed, and
+    /// printed back longer than a filter may be.
+    @Test func controlCharactersOutsideStringsAreRefused() {
+        for text in ["externalId eq jy\u{8}", "userName\u{0} eq \"x\"", "userName eq\u{1B}x", "title pr\u{7F}"] {
+            let error = expectSCIMError(.invalidFilter) { _ = try FilterParser.parse(text, for: userType) }
+            #expect(error?.detail.contains("control character") == true)
+        }
+        // Inside a quoted string, escaped control characters are fine.
+        #expect((try? FilterParser.parse(#"externalId eq "a\u0008b""#, for: userType)) != nil)
+    }
 }
