@@ -3,8 +3,9 @@ SHELL := /bin/bash
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DATA ?= ./data
 PORT ?= 8080
+ARGS ?=
 
-.PHONY: run test deps build release bench-store fuzz clean
+.PHONY: run test deps test-tools build release conformance bench bench-store fuzz clean
 
 ## Install what the build needs (libgit2-dev 1.5, git) when it is missing.
 deps:
@@ -13,22 +14,29 @@ deps:
 		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgit2-dev git pkg-config; \
 	fi
 
+## What the tests need besides Swift: python-scim's scim2-tester.
+test-tools:
+	@command -v scim2 >/dev/null || python3 -m pip install -q scim2-cli
+
 build: deps
 	swift build
 
 release: deps
 	swift build -c release
 
-## Build and start scimgit on a local store ($(DATA)).
+## Build and start scimgit on a local store ($(DATA)); prints the Base URL and a token.
 run: release
-	@mkdir -p $(DATA)
-	@[ -d $(DATA)/.git ] || .build/release/scimgit init $(DATA)
-	@echo "store ready in $(DATA)"
+	.build/release/scimgit serve --repo $(DATA) --port $(PORT) $(ARGS)
 
-## Everything CI runs: unit tests, end-to-end tests.
-test: deps
+## Everything CI runs: unit and end-to-end tests, then the conformance suites.
+test: deps test-tools
 	swift build --build-tests
 	swift test
+	scripts/conformance.sh
+
+## Only the conformance suites against the debug build.
+conformance: build test-tools
+	scripts/conformance.sh
 
 ## One-file commits/s through GitStore next to the libgit2 C loop (ceiling), 10k and 100k files.
 bench-store: deps

@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -66,9 +67,11 @@ let package = Package(
         ),
         // `make bench-store`: one-file commits/s through GitStore (compared with Benchmarks/store/commit_loop.c).
         .executableTarget(name: "StoreBenchmark", dependencies: ["GitStore"], path: "Benchmarks/StoreBenchmark"),
-        .testTarget(name: "GitStoreTests", dependencies: ["GitStore"]),
+        // Helpers the test targets share (temp folders, the git command line).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "TestSupport"]),
         .testTarget(name: "SCIMTests", dependencies: ["SCIM"]),
-        .testTarget(name: "DirectoryTests", dependencies: ["Directory", "GitStore", "SCIM"]),
+        .testTarget(name: "DirectoryTests", dependencies: ["Directory", "GitStore", "SCIM", "TestSupport"]),
         .testTarget(
             name: "SCIMServerTests",
             dependencies: [
@@ -80,8 +83,10 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "SCIM",
+                "SCIM", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),

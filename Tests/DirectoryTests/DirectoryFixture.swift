@@ -3,6 +3,7 @@ import Foundation
 import GitStore
 import SCIM
 import Testing
+@_exported import TestSupport
 
 /// A directory over a fresh store in a temp folder, and helpers to call it as the server
 /// would.

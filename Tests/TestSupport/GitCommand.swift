@@ -1,22 +1,8 @@
 import Foundation
-import Testing
 
-/// A fresh folder under the system's temp folder, removed when the test ends.
-final class TemporaryFolder {
-    let path: String
-
-    init() {
-        let base = FileManager.default.temporaryDirectory.path
-        path = base + "/gitstore-test-" + UUID().uuidString.lowercased()
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
-
-/// Runs the git command line in a store, to check what plain git sees.
+/// Runs the git command line in a store, to check what plain git (what an admin) sees.
 @discardableResult
-func git(_ arguments: [String], in folder: String, allowFailure: Bool = false) throws -> String {
+public func git(_ arguments: [String], in folder: String, allowFailure: Bool = false) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
     process.arguments = ["-c", "user.name=Admin", "-c", "user.email=admin@example.com", "-c", "safe.directory=*"] + arguments
@@ -39,19 +25,29 @@ func git(_ arguments: [String], in folder: String, allowFailure: Bool = false) t
     return String(decoding: data, as: UTF8.self)
 }
 
-struct GitCommandFailed: Error, CustomStringConvertible {
-    var arguments: [String]
-    var status: Int32
-    var output: String
-    var description: String { "git \(arguments.joined(separator: " ")) exited \(status): \(output)" }
+public struct GitCommandFailed: Error, CustomStringConvertible {
+    public var arguments: [String]
+    public var status: Int32
+    public var output: String
+    public var description: String { "git \(arguments.joined(separator: " ")) exited \(status): \(output)" }
 }
 
 /// Polls until `condition` holds or `seconds` pass.
-func eventually(within seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+public func eventually(within seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     repeat {
         if try condition() { return true }
         Thread.sleep(forTimeInterval: 0.02)
     } while Date() < deadline
     return try condition()
+}
+
+/// The repository's root, found from a test file's path (`#filePath`).
+public func repositoryRoot(_ file: String = #filePath) -> URL {
+    var url = URL(fileURLWithPath: file)
+    while url.path != "/" {
+        url.deleteLastPathComponent()
+        if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
+    }
+    fatalError("no Package.swift above \(file)")
 }

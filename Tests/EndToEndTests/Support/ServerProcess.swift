@@ -1,0 +1,114 @@
+import Foundation
+import TestSupport
+
+/// The real `scimgit serve` binary on a fresh store in a temp folder, on a free port:
+/// end-to-end tests talk to it over HTTP and check the store with the git command line.
+final class ServerProcess: @unchecked Sendable {
+    let folder = TemporaryFolder()
+    var store: String { folder.path + "/store" }
+    private(set) var baseURL = ""
+    private(set) var output = ""
+    private var process: Process?
+    private let lock = NSLock()
+    let extraArguments: [String]
+
+    static let oktaToken = "okta-secret-0123456789abcdef"
+    static let entraToken = "entra-secret-0123456789abcdef"
+
+    /// The binary `swift build` made (`make test` builds it before running the tests).
+    static var binary: String {
+        let root = repositoryRoot()
+        for candidate in [".build/debug/scimgit", ".build/release/scimgit"] {
+            let path = root.appendingPathComponent(candidate).path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        fatalError("build scimgit first (swift build)")
+    }
+
+    init(_ extraArguments: [String] = [], durability: String = "fast") throws {
+        self.extraArguments = extraArguments + ["--durability", durability]
+        try start()
+    }
+
+    deinit { kill(signal: SIGKILL) }
+
+    /// Starts (or restarts) the server on the same store and waits for its Base URL line.
+    func start() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ServerProcess.binary)
+        process.arguments = [
+            "serve", "--repo", store, "--port", "0", "--log-level", "warning",
+            "--token", "okta=\(ServerProcess.oktaToken)", "--token", "entra=\(ServerProcess.entraToken)",
+        ] + extraArguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["SCIMGIT_TOKENS"] = nil
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        lock.withLock { output = ""; baseURL = "" }
+        pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self, !data.isEmpty else { return }
+            self.lock.withLock { self.output += String(decoding: data, as: UTF8.self) }
+        }
+        try process.run()
+        self.process = process
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let text = lock.withLock { output }
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Base URL: ") }) {
+                lock.withLock { baseURL = String(line.dropFirst("Base URL: ".count)) }
+                return
+            }
+            if !process.isRunning { break }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        throw ServerFailed(output: lock.withLock { output })
+    }
+
+    /// SIGTERM: finish in-flight work and exit. Returns the exit status.
+    @discardableResult
+    func stop() -> Int32 {
+        guard let process, process.isRunning else { return process?.terminationStatus ?? 0 }
+        process.terminate()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    func kill(signal: Int32) {
+        guard let process, process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+    }
+
+    var log: String { lock.withLock { output } }
+
+    struct ServerFailed: Error, CustomStringConvertible {
+        var output: String
+        var description: String { "scimgit serve did not start:\n\(output)" }
+    }
+
+    // MARK: - The store, as git sees it
+
+    func commitCount() throws -> Int {
+        Int(try git(["rev-list", "--count", "HEAD"], in: store).trimmingCharacters(in: .whitespacesAndNewlines))!
+    }
+
+    func subjects(_ count: Int) throws -> [String] {
+        try git(["log", "-\(count)", "--format=%s"], in: store).split(separator: "\n").map(String.init)
+    }
+
+    func lastCommit(_ format: String) throws -> String {
+        try git(["log", "-1", "--format=\(format)"], in: store).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// `git status --porcelain` is empty within the second after the last write.
+    func statusIsClean() -> Bool {
+        eventually(within: 2) { ((try? git(["--no-optional-locks", "status", "--porcelain", "--untracked-files=all"], in: store)) ?? "x").isEmpty }
+    }
+
+    func fsckIsClean() throws -> Bool {
+        try git(["fsck", "--strict", "--no-dangling"], in: store).isEmpty
+    }
+}
