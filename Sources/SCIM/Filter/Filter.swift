@@ -27,9 +27,11 @@ public indirect enum Filter: Sendable, Hashable, CustomStringConvertible {
         case .present(let path):
             return "\(path.description) pr"
         case .and(let left, let right):
-            return "\(left.parenthesized(ifWeakerThan: 2)) and \(right.parenthesized(ifWeakerThan: 2))"
+            // `and`/`or` parse left-associatively: a right operand of the same operator keeps
+            // its parentheses, so the printed filter parses back to this very tree.
+            return "\(left.parenthesized(ifWeakerThan: 2)) and \(right.parenthesized(ifWeakerThan: 3))"
         case .or(let left, let right):
-            return "\(left.parenthesized(ifWeakerThan: 1)) or \(right.parenthesized(ifWeakerThan: 1))"
+            return "\(left.parenthesized(ifWeakerThan: 1)) or \(right.parenthesized(ifWeakerThan: 2))"
         case .not(let inner):
             return "not (\(inner.description))"
         case .valuePath(let path, let inner):
