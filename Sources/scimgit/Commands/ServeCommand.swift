@@ -39,6 +39,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The Base URL clients use (behind a proxy), e.g. https://scim.example.com/scim/v2.") var publicURL: String?
     @Flag(help: "Honour X-Forwarded-Proto/-Host (only behind a proxy that sets them).") var trustProxy = false
     @Option(help: "Seconds before an idle or stalled connection is closed.") var idleTimeout = 60
+    @Option(help: "Seconds a write waits for a lock another process holds (a git command, a CLI command) before answering 503.")
+    var lockTimeout = 5.0
     @Option(name: .customLong("schema-extension"), help: "A JSON file with extra User extension schemas (repeatable).")
     var schemaExtensions: [String] = []
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
@@ -65,7 +67,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
 
         let gitStore = try StoreSetup.open(
-            at: store.path, create: true, options: GitStoreOptions(durability: durability, logger: logger)
+            at: store.path, create: true,
+            options: GitStoreOptions(durability: durability, lockTimeout: .milliseconds(Int(lockTimeout * 1000)), logger: logger)
         )
         let directory = try Directory(store: gitStore, registry: registry, logger: logger)
         let tokenStore = try store.tokenStore()

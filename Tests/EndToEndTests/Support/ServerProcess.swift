@@ -5,7 +5,8 @@ import TestSupport
 /// end-to-end tests talk to it over HTTP and check the store with the git command line.
 final class ServerProcess: @unchecked Sendable {
     let folder = TemporaryFolder()
-    var store: String { folder.path + "/store" }
+    private let storeOverride: String?
+    var store: String { storeOverride ?? folder.path + "/store" }
     private(set) var baseURL = ""
     private(set) var output = ""
     private var process: Process?
@@ -25,8 +26,9 @@ final class ServerProcess: @unchecked Sendable {
         fatalError("build scimgit first (swift build)")
     }
 
-    init(_ extraArguments: [String] = [], durability: String = "fast") throws {
+    init(_ extraArguments: [String] = [], durability: String = "fast", storePath: String? = nil) throws {
         self.extraArguments = extraArguments + ["--durability", durability]
+        storeOverride = storePath
         try start()
     }
 
