@@ -106,7 +106,8 @@ public struct Revert {
         for (path, change) in changes.sorted(by: { $0.key < $1.key }) {
             lines.append(try describe(path, change, head: head))
         }
-        let subject = ordered.count == 1 ? "Revert \"\(ordered[0].subject)\"" : "Revert \(ordered.count) commits"
+        var subject = ordered.count == 1 ? "Revert \"\(ordered[0].subject)\"" : "Revert \(ordered.count) commits: " + ordered.map(\.subject).joined(separator: ", ")
+        if subject.count > 160 { subject = String(subject.prefix(157)) + "…" }
         return Plan(base: head, commits: ordered, changes: changes, subject: subject, lines: lines.filter { !$0.isEmpty })
     }
 
@@ -158,12 +159,18 @@ public struct Revert {
             case let .user(id):
                 guard case .delete = change else { continue }
                 for membership in try membershipsOf(id) where changes[membership] == nil {
-                    problems.append("user \(id) was added to a group later (\(membership)); remove it from the group first")
+                    let user = name(of: path, key: "userName", head: head) ?? id
+                    var group = membership
+                    if case let .membership(groupID, _) = StoreLayout.entry(at: membership) {
+                        group = name(of: StoreLayout.groupPath(groupID), key: "displayName", head: head) ?? groupID
+                    }
+                    problems.append("user \(user) was added to group \(group) later (\(membership)); remove it from the group first")
                 }
             case let .group(id):
                 guard case .delete = change else { continue }
                 for file in try store.files(at: head, under: StoreLayout.membersFolder(ofGroup: id)) where changes[file.path] == nil {
-                    problems.append("group \(id) got members later (\(file.path))")
+                    let group = name(of: path, key: "displayName", head: head) ?? id
+                    problems.append("group \(group) got members later (\(file.path))")
                 }
             case nil:
                 continue
@@ -218,11 +225,18 @@ public struct Revert {
             return "\(verb) user \(try restoredName(path, change, key: "userName", head: head) ?? id)"
         case let .group(id):
             let verb: String
-            switch change { case .delete: verb = "remove"; default: verb = try store.blob(at: path, in: head) == nil ? "restore" : "revert" }
+            switch change {
+            case .delete: verb = "remove"
+            case .write: return "" // only its lastModified follows the membership changes listed
+            default: verb = try store.blob(at: path, in: head) == nil ? "restore" : "revert"
+            }
             return "\(verb) group \(try restoredName(path, change, key: "displayName", head: head) ?? id)"
         case let .membership(group, member):
-            if case .delete = change { return "- member \(member) of group \(group)" }
-            return "+ member \(member) of group \(group)"
+            let memberName = name(of: StoreLayout.userPath(member), key: "userName", head: head)
+                ?? name(of: StoreLayout.groupPath(member), key: "displayName", head: head) ?? member
+            let groupName = name(of: StoreLayout.groupPath(group), key: "displayName", head: head) ?? group
+            if case .delete = change { return "- member \(memberName) of group \(groupName)" }
+            return "+ member \(memberName) of group \(groupName)"
         case nil:
             return ""
         }

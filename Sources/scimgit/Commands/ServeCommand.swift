@@ -41,6 +41,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds before an idle or stalled connection is closed.") var idleTimeout = 60
     @Option(help: "Seconds a write waits for a lock another process holds (a git command, a CLI command) before answering 503.")
     var lockTimeout = 5.0
+    @Option(help: "Pack loose objects (background git repack) once this many were written; 0 never packs.")
+    var repackThreshold = 4096
     @Option(name: .customLong("schema-extension"), help: "A JSON file with extra User extension schemas (repeatable).")
     var schemaExtensions: [String] = []
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
@@ -68,7 +70,10 @@ struct ServeCommand: AsyncParsableCommand {
 
         let gitStore = try StoreSetup.open(
             at: store.path, create: true,
-            options: GitStoreOptions(durability: durability, lockTimeout: .milliseconds(Int(lockTimeout * 1000)), logger: logger)
+            options: GitStoreOptions(
+                durability: durability, lockTimeout: .milliseconds(Int(lockTimeout * 1000)),
+                repackThreshold: repackThreshold > 0 ? repackThreshold : Int.max, logger: logger
+            )
         )
         let directory = try Directory(store: gitStore, registry: registry, logger: logger)
         let tokenStore = try store.tokenStore()

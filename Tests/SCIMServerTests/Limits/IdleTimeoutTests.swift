@@ -36,7 +36,7 @@ import Testing
             let port = try #require(client.port)
             let connection = try RawConnection(port: port)
             try connection.transmit("GET /scim/v2/ServiceProviderConfig HTTP/1.1\r\nHost: localhost\r\n\r\n")
-            let outcome = await connection.waitForClose(limit: .milliseconds(500))
+            let outcome = await connection.waitForClose(limit: .seconds(2))
             #expect(!outcome.closed)
             #expect(outcome.received.hasPrefix("HTTP/1.1 200"))
         }

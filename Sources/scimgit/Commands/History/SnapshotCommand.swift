@@ -23,7 +23,7 @@ struct SnapshotCommand: ParsableCommand {
             defer { try? gitStore.close() }
             do {
                 let snapshot = try Snapshots(store: gitStore).create(name, message: message, by: CLIIdentity())
-                print("Created snapshot \(snapshot.name) at \(snapshot.commit.short): \(snapshot.users) users, \(snapshot.groups) groups")
+                print("Created snapshot \(snapshot.name) at \(snapshot.commit.short): \(snapshot.users) user\(snapshot.users == 1 ? "" : "s"), \(snapshot.groups) group\(snapshot.groups == 1 ? "" : "s")")
             } catch let error as GitStoreError {
                 throw CLIError("\(error)")
             }
@@ -42,7 +42,7 @@ struct SnapshotCommand: ParsableCommand {
                 let time = snapshot.time.map(TimeFormat.show) ?? "-"
                 let name = snapshot.name.padding(toLength: width, withPad: " ", startingAt: 0)
                 let firstLine = snapshot.message.split(separator: "\n").first.map(String.init) ?? ""
-                print("\(name)  \(time)  \(snapshot.commit.short)  \(snapshot.users) users, \(snapshot.groups) groups  \(firstLine)")
+                print("\(name)  \(time)  \(snapshot.commit.short)  \(snapshot.users) user\(snapshot.users == 1 ? "" : "s"), \(snapshot.groups) group\(snapshot.groups == 1 ? "" : "s")  \(firstLine)")
             }
         }
     }

@@ -1,0 +1,479 @@
+#!/usr/bin/env python3
+"""make bench: scimgit at 100,000 users next to its physical ceilings and a peer, in one run.
+
+1. builds release, starts `scimgit serve` on a fresh store (durable writes), seeds USERS
+   users through the API (the seed rate is measured) and one group of GROUP_MEMBERS members;
+2. drives each workload with wrk over loopback for a fixed time (requests/s, p50, p99);
+3. measures startup time at that size, resident memory, repository size, growth per
+   write and loose objects; restarts the same store with `--durability fast` for the
+   write workloads again;
+4. runs the ceilings in the same run: Benchmarks/store/commit_loop.c (libgit2 one-file
+   commits on the same layout and store size, with and without fsync) and nginx with one
+   worker serving the same user files; and the peer, python-scim's scim2-server, with the
+   same workloads at PEER_USERS users;
+5. prints the table of ratios and writes it to Benchmarks/results.md.
+
+Environment: USERS (100000), GROUP_MEMBERS (50000), PEER_USERS (10000), DURATION (10 s per
+workload), CONNECTIONS (8), WORK (a temp folder), SKIP_PEER=1, SKIP_CEILING=1.
+Standard library only; needs wrk and nginx (Debian packages) and scim2-server (PyPI).
+"""
+import http.client
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+HERE = os.path.join(ROOT, "Benchmarks", "http")
+WRK_DIR = os.path.join(HERE, "wrk")
+USERS = int(os.environ.get("USERS", "100000"))
+GROUP_MEMBERS = int(os.environ.get("GROUP_MEMBERS", str(USERS // 2)))
+PEER_USERS = int(os.environ.get("PEER_USERS", "10000"))
+DURATION = int(os.environ.get("DURATION", "10"))
+CONNECTIONS = int(os.environ.get("CONNECTIONS", "8"))
+TOKEN = "bench-token-0123456789abcdef"
+WORK = os.environ.get("WORK") or tempfile.mkdtemp(prefix="scimgit-bench-")
+
+
+def log(*parts):
+    print(time.strftime("%H:%M:%S"), *parts, file=sys.stderr, flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
+
+
+# ---------------------------------------------------------------- servers
+
+class Server:
+    """A process serving HTTP on a port; `started` is the time it took to answer."""
+
+    def __init__(self, cmd, port, ready_path, env=None, cwd=None, log_name="server"):
+        self.port = port
+        self.log = open(os.path.join(WORK, log_name + ".log"), "ab")
+        start = time.time()
+        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, env=env, cwd=cwd)
+        deadline = start + 600
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{cmd[0]} exited; see {self.log.name}")
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", ready_path, headers={"Authorization": "Bearer " + TOKEN})
+                conn.getresponse().read()
+                break
+            except OSError:
+                time.sleep(0.02)
+        self.started = time.time() - start
+
+    def rss_mb(self):
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        return 0.0
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def start_scimgit(store, durability, extra=()):
+    port = free_port()
+    binary = os.path.join(ROOT, ".build", "release", "scimgit")
+    cmd = [binary, "serve", "--repo", store, "--port", str(port), "--token", "bench=" + TOKEN,
+           "--durability", durability, "--log-level", "warning", *extra]
+    return Server(cmd, port, "/scim/v2/ServiceProviderConfig", log_name=f"scimgit-{durability}")
+
+
+def start_peer():
+    port = free_port()
+    cmd = ["scim2-server", "--port", str(port), "--bearer-token", TOKEN]
+    return Server(cmd, port, "/v2/ServiceProviderConfig", log_name="scim2-server")
+
+
+# ---------------------------------------------------------------- seeding
+
+def seed_users(port, base, count, first=0, threads=8):
+    """Creates `count` users through the API; returns (ids, userNames, seconds)."""
+    ids = [None] * count
+    names = [f"user{first + i}@bench.example" for i in range(count)]
+    local = threading.local()
+
+    def connection():
+        if not hasattr(local, "conn"):
+            local.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        return local.conn
+
+    def create(i):
+        body = json.dumps({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": names[i], "externalId": f"00u{first + i}",
+            "name": {"givenName": "Bench", "familyName": f"User{first + i}"},
+            "emails": [{"value": names[i], "type": "work", "primary": True}], "active": True,
+        })
+        for attempt in range(5):
+            try:
+                conn = connection()
+                conn.request("POST", base + "/Users", body, {"Authorization": "Bearer " + TOKEN, "Content-Type": "application/scim+json"})
+                response = conn.getresponse()
+                data = response.read()
+                if response.status != 201:
+                    raise RuntimeError(f"create {names[i]}: {response.status} {data[:200]}")
+                ids[i] = json.loads(data)["id"]
+                return
+            except (OSError, http.client.HTTPException):
+                local.__dict__.pop("conn", None)
+                time.sleep(0.1 * (attempt + 1))
+        raise RuntimeError(f"create {names[i]} failed")
+
+    start = time.time()
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(create, range(count)))
+    return ids, names, time.time() - start
+
+
+def make_group(port, base, members, chunk=1000):
+    """One group whose members are added in PATCHes of `chunk`; returns its id."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    headers = {"Authorization": "Bearer " + TOKEN, "Content-Type": "application/scim+json"}
+    conn.request("POST", base + "/Groups", json.dumps({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Everyone", "members": []}), headers)
+    response = conn.getresponse()
+    group = json.loads(response.read())["id"]
+    for start in range(0, len(members), chunk):
+        ops = [{"op": "add", "path": "members", "value": [{"value": m} for m in members[start:start + chunk]]}]
+        body = json.dumps({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": ops})
+        conn.request("PATCH", base + "/Groups/" + group + "?excludedAttributes=members", body, headers)
+        response = conn.getresponse()
+        response.read()
+        if response.status not in (200, 204):
+            raise RuntimeError(f"group PATCH: {response.status}")
+    return group
+
+
+def write_data(folder, ids, names, outside, group):
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "ids.txt"), "w") as f:
+        f.write("\n".join(ids) + "\n")
+    with open(os.path.join(folder, "usernames.txt"), "w") as f:
+        f.write("\n".join(names) + "\n")
+    with open(os.path.join(folder, "outside.txt"), "w") as f:
+        f.write("\n".join(outside) + "\n")
+    with open(os.path.join(folder, "group.txt"), "w") as f:
+        f.write(group + "\n")
+
+
+# ---------------------------------------------------------------- wrk
+
+def wrk(port, script, data, base="/scim/v2", users=USERS, duration=DURATION, connections=CONNECTIONS):
+    combined = os.path.join(WORK, "wrk-" + script)
+    with open(combined, "w") as out:
+        out.write(open(os.path.join(WRK_DIR, script)).read())
+        out.write("\n")
+        out.write(open(os.path.join(WRK_DIR, "report.lua")).read())
+    env = dict(os.environ, BENCH_TOKEN=TOKEN, BENCH_BASE_PATH=base, BENCH_DATA=data, BENCH_LUA=WRK_DIR, BENCH_USERS=str(users))
+    threads = min(2, connections)
+    result = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "30s", "-s", combined,
+                             f"http://127.0.0.1:{port}"], capture_output=True, text=True, env=env)
+    match = re.search(r"BENCH_RESULT (\{.*\})", result.stdout)
+    if not match:
+        raise RuntimeError(f"wrk {script}: {result.stdout}\n{result.stderr}")
+    return json.loads(match.group(1))
+
+
+# ---------------------------------------------------------------- the store
+
+def git(store, *args):
+    return run(["git", "-c", "safe.directory=*", "-C", store, *args]).stdout
+
+
+def count_objects(store):
+    out = {}
+    for line in git(store, "count-objects", "-v").splitlines():
+        key, value = line.split(": ")
+        out[key] = int(value)
+    return out
+
+
+def du_kib(path):
+    return int(run(["du", "-sk", path]).stdout.split()[0])
+
+
+def commits(store):
+    return int(git(store, "rev-list", "--count", "HEAD"))
+
+
+# ---------------------------------------------------------------- ceilings
+
+def c_loop(users, count, fsync):
+    binary = os.path.join(ROOT, "Benchmarks", "bin", "commit_loop")
+    store = os.path.join(WORK, "ceiling-store")
+    if not os.path.exists(store):
+        log(f"ceiling: seeding a {users}-file store for the C loop")
+        run([binary, store, str(users), "10", "nofsync"])
+    out = run([binary, store, str(users), str(count), "fsync" if fsync else "nofsync"]).stdout
+    return float(re.search(r"commits_per_second=([0-9.]+)", out).group(1))
+
+
+def nginx(root, data):
+    port = free_port()
+    conf = os.path.join(WORK, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(f"""worker_processes 1;
+daemon off;
+pid {WORK}/nginx.pid;
+error_log {WORK}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    default_type application/scim+json;
+    server {{
+        listen 127.0.0.1:{port};
+        root {root};
+    }}
+}}
+""")
+    proc = subprocess.Popen(["nginx", "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    time.sleep(0.5)
+    try:
+        return wrk(port, "static.lua", data)
+    finally:
+        proc.send_signal(signal.SIGQUIT)
+        proc.wait()
+
+
+# ---------------------------------------------------------------- main
+
+def main():
+    log(f"work folder {WORK}; {USERS} users, group of {GROUP_MEMBERS}, peer at {PEER_USERS}, {DURATION}s per workload, {CONNECTIONS} connections")
+    os.makedirs(WORK, exist_ok=True)
+    run(["swift", "build", "-c", "release", "--product", "scimgit"], cwd=ROOT)
+    os.makedirs(os.path.join(ROOT, "Benchmarks", "bin"), exist_ok=True)
+    run(["cc", "-O2", "-o", os.path.join(ROOT, "Benchmarks", "bin", "commit_loop"), os.path.join(ROOT, "Benchmarks", "store", "commit_loop.c"), "-lgit2"])
+    results = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": machine(), "users": USERS,
+               "group": GROUP_MEMBERS, "peer_users": PEER_USERS, "duration": DURATION, "connections": CONNECTIONS}
+
+    # 1. Seed through the API, durable writes.
+    store = os.path.join(WORK, "store")
+    data = os.path.join(WORK, "data")
+    server = start_scimgit(store, "durable")
+    log(f"seeding {USERS} users through the API (durable)...")
+    ids, names, seconds = seed_users(server.port, "/scim/v2", USERS)
+    results["seed_rate"] = USERS / seconds
+    log(f"seeded at {results['seed_rate']:.0f} users/s; group of {GROUP_MEMBERS}...")
+    start = time.time()
+    group = make_group(server.port, "/scim/v2", ids[:GROUP_MEMBERS])
+    results["group_seconds"] = time.time() - start
+    write_data(data, ids, names, ids[GROUP_MEMBERS:], group)
+    results["rss_mb"] = server.rss_mb()
+
+    # 2. Workloads, durable.
+    scim = {}
+    for name, script in [("get", "get.lua"), ("lookup", "lookup.lua"), ("list", "list.lua")]:
+        log(f"scimgit {name}...")
+        scim[name] = wrk(server.port, script, data)
+    for name, script in [("create", "create.lua"), ("put", "put.lua"), ("deactivate", "deactivate.lua"),
+                         ("user_patch", "user_patch.lua"), ("member", "member.lua")]:
+        log(f"scimgit durable {name}...")
+        scim["durable_" + name] = wrk(server.port, script, data)
+    results["rss_after_mb"] = server.rss_mb()
+    server.stop()
+
+    # 3. The store: size, growth per write (loose, before packing), startup at this size.
+    git(store, "repack", "-d", "-q", "--geometric=2")
+    results["objects_after_workloads"] = count_objects(store)
+    results["git_kib"] = du_kib(os.path.join(store, ".git"))
+    probe = start_scimgit(store, "fast", ["--repack-threshold", "0"])
+    results["startup_seconds"] = probe.started
+    before_commits, before_kib, before_objects = commits(store), du_kib(os.path.join(store, ".git")), count_objects(store)
+    wrk(probe.port, "user_patch.lua", data, duration=3)
+    probe.stop()
+    added = commits(store) - before_commits
+    results["growth_kib_per_write"] = (du_kib(os.path.join(store, ".git")) - before_kib) / max(added, 1)
+    results["loose_before_repack"] = count_objects(store)["count"] - before_objects["count"]
+    results["loose_writes"] = added
+
+    # Fast mode, same store: the write workloads again (with packing on).
+    server = start_scimgit(store, "fast")
+    for name, script in [("create", "create.lua"), ("put", "put.lua"), ("deactivate", "deactivate.lua"),
+                         ("user_patch", "user_patch.lua"), ("member", "member.lua")]:
+        log(f"scimgit fast {name}...")
+        scim["fast_" + name] = wrk(server.port, script, data)
+    server.stop()
+    time.sleep(2)
+    results["objects_final"] = count_objects(store)
+    results["scimgit"] = scim
+
+    # 4. Ceilings.
+    if not os.environ.get("SKIP_CEILING"):
+        log("ceiling: C loop (libgit2) without and with fsync...")
+        results["c_nofsync"] = statistics.median(c_loop(USERS, 2000, False) for _ in range(3))
+        results["c_fsync"] = statistics.median(c_loop(USERS, 500, True) for _ in range(3))
+        log("ceiling: nginx serving the user files...")
+        results["nginx"] = nginx(store, data)
+
+    # Peer.
+    if not os.environ.get("SKIP_PEER"):
+        peer = start_peer()
+        log(f"peer: seeding scim2-server with {PEER_USERS} users...")
+        pids, pnames, seconds = seed_users(peer.port, "/v2", PEER_USERS)
+        results["peer_seed_rate"] = PEER_USERS / seconds
+        pgroup = make_group(peer.port, "/v2", pids[:PEER_USERS // 2], chunk=500)
+        pdata = os.path.join(WORK, "peer-data")
+        write_data(pdata, pids, pnames, pids[PEER_USERS // 2:], pgroup)
+        peer_results = {}
+        for name, script in [("get", "get.lua"), ("lookup", "lookup.lua"), ("list", "list.lua"), ("create", "create.lua"),
+                             ("put", "put.lua"), ("deactivate", "deactivate.lua"), ("user_patch", "user_patch.lua"), ("member", "member.lua")]:
+            log(f"peer {name}...")
+            peer_results[name] = wrk(peer.port, script, pdata, base="/v2", users=PEER_USERS)
+        peer.stop()
+        results["peer"] = peer_results
+
+    with open(os.path.join(WORK, "results.json"), "w") as f:
+        json.dump(results, f, indent=2)
+    report = render(results)
+    with open(os.path.join(ROOT, "Benchmarks", "results.md"), "w") as f:
+        f.write(report)
+    print(report)
+
+
+def machine():
+    cpu = "unknown CPU"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = 0
+    for line in open("/proc/meminfo"):
+        if line.startswith("MemTotal"):
+            mem = int(line.split()[1]) // (1024 * 1024)
+    return f"{os.cpu_count()} cores ({cpu}), {mem} GiB, kernel {os.uname().release}"
+
+
+def render(r):
+    s = r["scimgit"]
+    p = r.get("peer", {})
+    lines = [
+        "# scimgit benchmark",
+        "",
+        f"Run {r['date']} on {r['machine']}. {r['users']:,} users seeded through the API, one group of "
+        f"{r['group']:,} members; each workload {r['duration']} s of wrk over loopback with {r['connections']} connections. "
+        "Ceilings and the peer were measured in the same run; ratios compare numbers from this run only.",
+        "",
+        "## Throughput",
+        "",
+        "| workload | scimgit req/s | p50 ms | p99 ms | ceiling | scimgit / ceiling | peer req/s (at "
+        f"{r['peer_users']:,} users) | scimgit / peer |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+
+    def row(label, key, ceiling_label=None, ceiling=None, peer_key=None):
+        m = s[key]
+        ratio = f"{m['rps'] / ceiling:.2f}×" if ceiling else "—"
+        peer = p.get(peer_key) if peer_key else None
+        peer_text = f"{peer['rps']:.0f}" if peer else "—"
+        peer_ratio = f"{m['rps'] / peer['rps']:.0f}×" if peer and peer["rps"] > 0 else "—"
+        errors = f" ({m['errors']} errors)" if m.get("errors") else ""
+        lines.append(f"| {label} | {m['rps']:.0f}{errors} | {m['p50_ms']:.2f} | {m['p99_ms']:.2f} | {ceiling_label or '—'} | {ratio} | {peer_text} | {peer_ratio} |")
+
+    nginx = r.get("nginx", {}).get("rps")
+    cn, cf = r.get("c_nofsync"), r.get("c_fsync")
+    row("GET /Users/{id}", "get", f"nginx {nginx:.0f}" if nginx else None, nginx, "get")
+    row("userName lookup (Okta)", "lookup", f"nginx {nginx:.0f}" if nginx else None, nginx, "lookup")
+    row("list page of 100, random startIndex", "list", None, None, "list")
+    for mode in ["durable", "fast"]:
+        ceiling = cf if mode == "durable" else cn
+        label = f"C loop {'fsync' if mode == 'durable' else 'no fsync'} {ceiling:.0f}" if ceiling else None
+        row(f"POST /Users ({mode})", f"{mode}_create", label, ceiling, "create")
+        row(f"PUT full user ({mode})", f"{mode}_put", label, ceiling, "put")
+        row(f"deactivate PATCH ({mode})", f"{mode}_deactivate", label, ceiling, "deactivate")
+        row(f"one-attribute user PATCH ({mode})", f"{mode}_user_patch", label, ceiling, "user_patch")
+        row(f"member add/remove on the {r['group']:,}-member group ({mode})", f"{mode}_member", label, ceiling, "member")
+    lines += [
+        "",
+        "## Against the targets",
+        "",
+        "| target | measured | met |",
+        "|---|---|---|",
+    ]
+
+    def target(name, value, ok):
+        lines.append(f"| {name} | {value} | {'yes' if ok else '**no**'} |")
+
+    if cf and cn:
+        for key, label in [("create", "creates"), ("put", "PUTs"), ("deactivate", "PATCHes")]:
+            v = s["durable_" + key]["rps"]
+            target(f"durable {label} ≥ 3× C loop with fsync", f"{v / cf:.2f}×", v >= 3 * cf)
+            target(f"durable {label} ≥ 0.5× C loop without fsync", f"{v / cn:.2f}×", v >= 0.5 * cn)
+        for key, label in [("create", "creates"), ("put", "PUTs"), ("deactivate", "PATCHes")]:
+            v = s["fast_" + key]["rps"]
+            target(f"fast {label} ≥ 0.8× C loop without fsync", f"{v / cn:.2f}×", v >= 0.8 * cn)
+    for mode in ["durable", "fast"]:
+        m, u = s[f"{mode}_member"]["rps"], s[f"{mode}_user_patch"]["rps"]
+        target(f"membership PATCH ≥ 0.8× user PATCH ({mode})", f"{m / u:.2f}×", m >= 0.8 * u)
+    if nginx:
+        for key, label in [("get", "GET /Users/{id}"), ("lookup", "userName lookup")]:
+            target(f"{label} ≥ 0.5× nginx", f"{s[key]['rps'] / nginx:.2f}×", s[key]["rps"] >= 0.5 * nginx)
+    target("list page of 100 p99 < 20 ms", f"{s['list']['p99_ms']:.1f} ms", s["list"]["p99_ms"] < 20)
+    target(f"startup at {r['users']:,} users < 3 s", f"{r['startup_seconds']:.2f} s", r["startup_seconds"] < 3)
+    target(f"resident memory at {r['users']:,} users < 400 MB", f"{r['rss_mb']:.0f} MB after seeding, {r['rss_after_mb']:.0f} MB after the workloads",
+           max(r["rss_mb"], r["rss_after_mb"]) < 400)
+    target("repository growth < 40 KiB per write before packing", f"{r['growth_kib_per_write']:.1f} KiB ({r['loose_before_repack']} loose objects for {r['loose_writes']} writes)",
+           r["growth_kib_per_write"] < 40)
+    final = r["objects_final"]
+    target("loose objects bounded (packed automatically)", f"{final['count']} loose, {final['packs']} packs, {final['size-pack'] / 1024:.0f} MiB packed after {commits_text(r)}",
+           final["count"] < 10000)
+    if p:
+        worst = min((s[k]["rps"] / p[pk]["rps"], k) for k, pk in
+                    [("get", "get"), ("lookup", "lookup"), ("list", "list"), ("durable_create", "create"), ("durable_put", "put"),
+                     ("durable_deactivate", "deactivate"), ("durable_member", "member")] if p.get(pk, {}).get("rps"))
+        target("≥ 10× the peer on every workload (durable)", f"lowest {worst[0]:.0f}× ({worst[1]})", worst[0] >= 10)
+    lines += [
+        "",
+        "## The store",
+        "",
+        f"- seed rate through the API (8 clients, durable): {r['seed_rate']:.0f} users/s; the {r['group']:,}-member group took {r['group_seconds']:.1f} s in PATCHes of 1,000",
+        f"- startup with {r['users']:,} users: {r['startup_seconds']:.2f} s (until the first request is answered)",
+        f"- resident memory: {r['rss_mb']:.0f} MB after seeding, {r['rss_after_mb']:.0f} MB after the workloads",
+        f"- repository: {r['git_kib'] / 1024:.0f} MiB of .git after the durable workloads (packed); {r['growth_kib_per_write']:.1f} KiB per write before packing",
+        f"- objects at the end: {final['count']} loose, {final['packs']} packs",
+    ]
+    if p:
+        lines.append(f"- peer (scim2-server) seed rate: {r['peer_seed_rate']:.0f} users/s")
+    lines += ["", "Reproduce with `make bench` (see Benchmarks/README.md).", ""]
+    return "\n".join(lines)
+
+
+def commits_text(r):
+    return "the workloads"
+
+
+if __name__ == "__main__":
+    main()
