@@ -15,6 +15,10 @@ static inline int scimgit_opts_set_size(int option, size_t value) {
     return git_libgit2_opts(option, value);
 }
 
+static inline int scimgit_opts_set_cache_object_limit(git_object_t type, size_t limit) {
+    return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, type, limit);
+}
+
 static inline int scimgit_opts_set_search_path(int level, const char *path) {
     return git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, level, path);
 }

@@ -27,6 +27,7 @@ public final class GitStore: @unchecked Sendable {
     private var knownFingerprint: HeadFingerprint
     private var isClosed = false
     private var flusher: IndexFlusher?
+    private let branchPath: String
     private let repacker: Repacker
 
     private var logger: Logger { options.logger }
@@ -85,8 +86,8 @@ public final class GitStore: @unchecked Sendable {
         self.workingTree = WorkingTree(root: root)
         self.repacker = Repacker(root: root, logger: options.logger)
         let writer = try Writer(root: root, gitDirectory: gitDirectory, options: options)
-        writer.looseObjects = Repacker.countLooseObjects(gitDirectory: gitDirectory)
         self.writer = writer
+        self.branchPath = StorePaths.join(gitDirectory, writer.branchReference)
         self.recovery = options.readOnly ? RecoveryReport() : try lock.withLock(timeout: options.lockTimeout) {
             _ = try writer.adoptExternalHead()
             return try writer.recover(ownedFolders: ownedFolders)
@@ -140,8 +141,9 @@ public final class GitStore: @unchecked Sendable {
             let session = WriteSession(writer: writer, headMove: move)
             defer { publishHead() }
             let result = try body(session)
-            if writer.looseObjects >= options.repackThreshold, repacker.start() {
-                writer.looseObjects = 0
+            if writer.packsWritten >= 8 {
+                writer.packsWritten = 0
+                if Repacker.countPacks(gitDirectory: gitDirectory) > options.repackThreshold { repacker.start() }
             }
             return result
         }
@@ -155,7 +157,7 @@ public final class GitStore: @unchecked Sendable {
         }
     }
 
-    /// Packs loose objects now and waits until that is done (`git repack`, see `Repacker`).
+    /// Merges packs (and packs any loose objects) now, and waits until that is done.
     public func repack() {
         repacker.wait()
         repacker.start()
@@ -233,6 +235,7 @@ public final class GitStore: @unchecked Sendable {
         state.lock()
         let fingerprint = knownFingerprint
         state.unlock()
+        if let branch = fingerprint.branch, HeadFingerprint.stamp(branchPath) == branch { return false }
         return HeadFingerprint.read(gitDirectory: gitDirectory, branchReference: writer.branchReference) != fingerprint
     }
 

@@ -139,8 +139,8 @@ struct GitStoreRecoveryTests {
         try store.commit(changes: ["Users/b.json": .write(bytes("new\n"))], message: "Works", author: client)
         try store.flushIndex()
         #expect(try git(["status", "--porcelain", "--untracked-files=all"], in: store.root) == "")
-        // At most unreferenced objects of the failed write are left, for `git gc`.
-        #expect(try git(["fsck", "--strict", "--no-dangling"], in: store.root).isEmpty)
+        // Not even an unreferenced object is left behind.
+        #expect(try git(["fsck", "--strict"], in: store.root).isEmpty)
     }
 
     @Test func noticesHeadMovedByPlainGit() throws {
@@ -179,9 +179,9 @@ struct GitStoreRecoveryTests {
         #expect(try git(["status", "--porcelain", "--untracked-files=all"], in: store.root) == "")
     }
 
-    @Test func looseObjectsArePackedInTheBackground() throws {
+    @Test func eachBatchIsOnePackAndPacksAreMergedInTheBackground() throws {
         let folder = TemporaryFolder()
-        let store = try makeStore(folder, options: GitStoreOptions(durability: .fast, repackThreshold: 50))
+        let store = try makeStore(folder, options: GitStoreOptions(durability: .fast, repackThreshold: 10))
         defer { try? store.close() }
         var commits: [ObjectID] = []
         for number in 0..<60 {
@@ -189,11 +189,11 @@ struct GitStoreRecoveryTests {
                 changes: ["Users/\(number % 7)/\(number).json": .write(bytes("\(number)\n"))], message: "w\(number)", author: client
             )!)
         }
+        // No loose objects at all: each write's objects went to disk as one pack.
+        #expect(try git(["count-objects"], in: store.root).hasPrefix("0 objects"))
         store.repack()
-        let counts = try git(["count-objects", "-v"], in: store.root)
-        // Everything reachable is packed; what stays loose is at most the last few writes.
-        let loose = Int(counts.split(separator: "\n").first { $0.hasPrefix("count: ") }!.dropFirst(7))!
-        #expect(loose < 20)
+        let packs = try FileManager.default.contentsOfDirectory(atPath: store.gitDirectory + "/objects/pack").filter { $0.hasSuffix(".pack") }
+        #expect(packs.count <= 10)
         #expect(try store.read("Users/3/3.json", at: commits[3]) == bytes("3\n"))
         // Writing goes on after a repack replaced the packs.
         try store.commit(changes: ["Users/after.json": .write(bytes("after\n"))], message: "after", author: client)

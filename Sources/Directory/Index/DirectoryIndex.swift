@@ -101,10 +101,12 @@ extension DirectoryIndex.State {
         let position: Int? = {
             guard let ids = order[summary.kind], let last = ids.last, let lastSummary = summaries[last],
                   (lastSummary.created, last) > (summary.created, id) else { return nil }
-            return ids.firstIndex { other in
-                guard let otherSummary = summaries[other] else { return false }
-                return (otherSummary.created, other) > (summary.created, id)
-            } ?? ids.count
+            // Search from the end: an out-of-order resource is usually a recent one.
+            let before = ids.lastIndex { other in
+                guard let otherSummary = summaries[other] else { return true }
+                return (otherSummary.created, other) < (summary.created, id)
+            }
+            return before.map { $0 + 1 } ?? 0
         }()
         if let position {
             order[summary.kind, default: []].insert(id, at: position)

@@ -153,7 +153,7 @@ extension DirectoryIndex.State {
         for kind in [MemberKind.user, .group] {
             let summaries = self.summaries
             order[kind]?.sort { left, right in
-                let a = summaries[left]?.created ?? "", b = summaries[right]?.created ?? ""
+                let a = summaries[left]?.created ?? 0, b = summaries[right]?.created ?? 0
                 return a == b ? left < right : a < b
             }
         }

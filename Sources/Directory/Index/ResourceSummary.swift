@@ -13,7 +13,8 @@ struct ResourceSummary: Sendable, Hashable {
     var kind: MemberKind
     /// userName for a user, displayName for a group: what commits and member lists name it by.
     var name: String
-    var created: String
+    /// `meta.created` in milliseconds since 1970: creation order, the order pages come in.
+    var created: Int64
     /// Indexed attribute values: canonical dotted path → normalised keys.
     var keys: [String: [String]]
 
@@ -29,7 +30,8 @@ struct ResourceSummary: Sendable, Hashable {
         self.kind = kind
         let nameAttribute = kind == .user ? "userName" : "displayName"
         name = document[nameAttribute]?.stringValue ?? ""
-        created = document["meta"]?["created"]?.stringValue ?? ""
+        created = document["meta"]?["created"]?.stringValue.flatMap(SCIMDateTime.init(parsing:))
+            .map { $0.secondsSince1970 * 1000 + Int64($0.nanoseconds / 1_000_000) } ?? 0
         var keys: [String: [String]] = [:]
         for (path, caseExact) in ResourceSummary.indexedPaths[kind] ?? [] {
             let values = ResourceSummary.values(at: path, in: document)

@@ -19,7 +19,7 @@ struct ResourceRenderer {
         document["meta"] = .object(meta)
         switch stored.kind {
         case .user:
-            if projection.includes("groups", as: type) {
+            if projection.isDefault || projection.includes("groups", as: type) {
                 let groups = index.read { state in
                     (state.memberOf[id] ?? []).compactMap { group -> (String, String)? in
                         guard let summary = state.summary(group) else { return nil }
@@ -36,7 +36,7 @@ struct ResourceRenderer {
                 }
             }
         case .group:
-            if includeMembers ?? projection.includes("members", as: type) {
+            if includeMembers ?? (projection.isDefault || projection.includes("members", as: type)) {
                 let members = index.read { state in
                     let displays = state.memberDisplays[id] ?? [:]
                     return (state.members[id] ?? [:]).map { member, kind in (member, kind, displays[member] ?? state.summary(member)?.name) }

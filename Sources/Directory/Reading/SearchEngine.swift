@@ -13,20 +13,25 @@ struct SearchEngine {
     let renderer: ResourceRenderer
     let logger: Logger
 
+    /// A resource that matched: which of the searched types, its id, and its document when
+    /// it was already read (to check a filter).
     private struct Match {
-        var type: ResourceType
+        var type: Int
         var id: String
         var stored: StoredDocument?
     }
 
     func search(_ types: [ResourceType], _ request: SearchRequest, baseURL: String) throws(SCIMError) -> SearchResult {
+        if request.filter == nil && request.sort == nil {
+            return try page(types, request, baseURL: baseURL)
+        }
         var matches: [Match] = []
-        for type in types {
-            matches += try self.matches(type, request)
+        for (position, type) in types.enumerated() {
+            matches += try self.matches(type, position, request)
         }
         if let sort = request.sort {
             for position in matches.indices where matches[position].stored == nil {
-                matches[position].stored = try load(matches[position].type, matches[position].id)
+                matches[position].stored = try load(types[matches[position].type], matches[position].id)
             }
             matches.removeAll { $0.stored == nil }
             let keyed = matches.enumerated().map { (position: $0.offset, match: $0.element, key: sort.key(for: .object($0.element.stored!.document))) }
@@ -41,17 +46,43 @@ struct SearchEngine {
         for position in range {
             let match = matches[position]
             var stored = match.stored
-            if stored == nil { stored = try load(match.type, match.id) }
+            if stored == nil { stored = try load(types[match.type], match.id) }
             guard let stored else { continue }
-            records.append(renderer.render(stored, type: match.type, id: match.id, projection: request.projection, baseURL: baseURL))
+            records.append(renderer.render(stored, type: types[match.type], id: match.id, projection: request.projection, baseURL: baseURL))
         }
         return SearchResult(totalResults: matches.count, startIndex: request.paging.startIndex, resources: records)
     }
 
-    private func matches(_ type: ResourceType, _ request: SearchRequest) throws(SCIMError) -> [Match] {
+    /// No filter, no sort (Okta's import, a plain list): the page is a slice of the
+    /// creation-order lists; only its resources are read.
+    private func page(_ types: [ResourceType], _ request: SearchRequest, baseURL: String) throws(SCIMError) -> SearchResult {
+        let lists = index.read { state in types.map { state.order[$0.id == "Group" ? .group : .user] ?? [] } }
+        let total = lists.reduce(0) { $0 + $1.count }
+        let range = request.paging.range(totalResults: total)
+        var records: [ResourceRecord] = []
+        records.reserveCapacity(range.count)
+        var offset = range.lowerBound
+        var list = 0
+        var skipped = 0
+        while offset < range.upperBound && list < lists.count {
+            if offset - skipped >= lists[list].count {
+                skipped += lists[list].count
+                list += 1
+                continue
+            }
+            let id = lists[list][offset - skipped]
+            if let stored = try load(types[list], id) {
+                records.append(renderer.render(stored, type: types[list], id: id, projection: request.projection, baseURL: baseURL))
+            }
+            offset += 1
+        }
+        return SearchResult(totalResults: total, startIndex: request.paging.startIndex, resources: records)
+    }
+
+    private func matches(_ type: ResourceType, _ typePosition: Int, _ request: SearchRequest) throws(SCIMError) -> [Match] {
         let kind: MemberKind = type.id == "Group" ? .group : .user
         guard let filter = request.filter else {
-            return index.read { $0.order[kind] ?? [] }.map { Match(type: type, id: $0, stored: nil) }
+            return index.read { $0.order[kind] ?? [] }.map { Match(type: typePosition, id: $0, stored: nil) }
         }
         let candidates = self.candidates(filter, type: type, kind: kind)
         let matcher = FilterMatcher(filter, for: type)
@@ -71,7 +102,7 @@ struct SearchEngine {
                 let rendered = renderer.render(stored, type: type, id: id, projection: .default, baseURL: "")
                 document = rendered.document.objectValue ?? document
             }
-            if matcher.matches(document) { out.append(Match(type: type, id: id, stored: stored)) }
+            if matcher.matches(document) { out.append(Match(type: typePosition, id: id, stored: stored)) }
         }
         return out
     }
@@ -89,7 +120,7 @@ struct SearchEngine {
                       let ids = state.ids(path: term.path, key: ResourceSummary.key(term.value, caseExact: caseExact), kind: kind)
                 else { continue }
                 return ids.sorted { left, right in
-                    let a = state.summary(left)?.created ?? "", b = state.summary(right)?.created ?? ""
+                    let a = state.summary(left)?.created ?? 0, b = state.summary(right)?.created ?? 0
                     return a == b ? left < right : a < b
                 }
             }

@@ -148,12 +148,17 @@ final class DirectoryWriter: @unchecked Sendable {
 
     /// Makes a committed batch visible to readers.
     static func publish(_ pending: PendingChanges, to state: inout DirectoryIndex.State) {
+        // In creation order, so new resources append to the creation-order lists.
+        var upserts: [(id: String, summary: ResourceSummary)] = []
         for (id, stored) in pending.documents {
             if let stored {
-                state.upsert(id, ResourceSummary(kind: stored.kind, document: stored.document))
+                upserts.append((id, ResourceSummary(kind: stored.kind, document: stored.document)))
             } else {
                 state.remove(id)
             }
+        }
+        for (id, summary) in upserts.sorted(by: { ($0.summary.created, $0.id) < ($1.summary.created, $1.id) }) {
+            state.upsert(id, summary)
         }
         for (group, changes) in pending.memberships {
             for (member, kind) in changes {

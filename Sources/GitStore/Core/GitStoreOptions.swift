@@ -28,7 +28,8 @@ public struct GitStoreOptions: Sendable {
     /// Lock files (`index.lock`, a ref's `.lock`) older than this are treated as left by a
     /// crashed process and removed (and logged).
     public var staleLockAge: Duration
-    /// Start a background `git repack` once this many loose objects were written.
+    /// Merge packs with a background `git repack` once there are more than this many (each
+    /// batch of writes adds one). `Int.max` never repacks.
     public var repackThreshold: Int
     /// Open without repairing anything and refuse writes: for commands that only read
     /// (`scimgit log`, `diff`) beside a running server.
@@ -42,7 +43,7 @@ public struct GitStoreOptions: Sendable {
         lockTimeout: Duration = .seconds(5),
         indexFlushDelay: Duration = .milliseconds(500),
         staleLockAge: Duration = .seconds(10),
-        repackThreshold: Int = 4096,
+        repackThreshold: Int = 32,
         readOnly: Bool = false,
         logger: Logger = Logger(label: "scimgit.gitstore"),
         faultInjector: (@Sendable (WriteStep) throws -> Void)? = nil

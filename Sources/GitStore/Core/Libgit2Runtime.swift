@@ -14,6 +14,10 @@ enum Libgit2Runtime {
         // Stores are created by this process's user; a git of another user in CI must not
         // make libgit2 refuse them.
         _ = scimgit_opts_set_int(Int32(GIT_OPT_SET_OWNER_VALIDATION.rawValue), 0)
+        // Trees of a large store (256 entries per folder, ~8 KB) exceed libgit2's default
+        // 4 KB cache limit: every commit would read and inflate them again.
+        _ = scimgit_opts_set_cache_object_limit(GIT_OBJECT_TREE, 1 << 20)
+        _ = scimgit_opts_set_cache_object_limit(GIT_OBJECT_COMMIT, 64 << 10)
         return true
     }()
 

@@ -1,16 +1,32 @@
 /// Path rules for the working tree: the store only ever touches relative,
 /// `/`-separated paths without `.`/`..`/empty components and outside `.git`.
 enum StorePaths {
+    /// Byte by byte, without allocating: it runs on every read.
     static func validate(_ path: String) throws {
-        guard !path.isEmpty, !path.hasPrefix("/"), !path.hasSuffix("/"), !path.utf8.contains(0) else {
-            throw GitStoreError.invalidPath(path)
-        }
-        for component in path.split(separator: "/", omittingEmptySubsequences: false) {
-            if component.isEmpty || component == "." || component == ".." || component.lowercased() == ".git" {
-                throw GitStoreError.invalidPath(path)
+        let valid = path.utf8.withContiguousStorageIfAvailable(isValid) ?? Array(path.utf8).withUnsafeBufferPointer(isValid)
+        guard valid else { throw GitStoreError.invalidPath(path) }
+    }
+
+    private static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !bytes.isEmpty else { return false }
+        var start = 0
+        for position in 0...bytes.count {
+            let atEnd = position == bytes.count
+            let byte = atEnd ? UInt8(ascii: "/") : bytes[position]
+            if byte == 0 || byte == UInt8(ascii: "\\") { return false }
+            guard byte == UInt8(ascii: "/") else { continue }
+            let length = position - start
+            if length == 0 { return false } // empty component, leading or trailing slash
+            if length == 1 && bytes[start] == UInt8(ascii: ".") { return false }
+            if length == 2 && bytes[start] == UInt8(ascii: ".") && bytes[start + 1] == UInt8(ascii: ".") { return false }
+            if length == 4 && bytes[start] == UInt8(ascii: ".")
+                && (bytes[start + 1] | 0x20) == UInt8(ascii: "g") && (bytes[start + 2] | 0x20) == UInt8(ascii: "i")
+                && (bytes[start + 3] | 0x20) == UInt8(ascii: "t") {
+                return false
             }
-            if component.contains("\\") { throw GitStoreError.invalidPath(path) }
+            start = position + 1
         }
+        return true
     }
 
     /// `a/b/c.json` → `["", "a", "a/b"]`: every folder on the way to a path, root first.

@@ -1,14 +1,14 @@
 import Foundation
 import Logging
 
-/// Keeps the object store packed. Every commit writes a handful of loose objects (as
-/// `git commit` does); left alone they cost inodes, disk (4 KiB each at least) and backup
-/// time. Once enough have piled up, `git repack -d --geometric=2` runs in the background:
-/// it packs the loose objects reachable from the refs, folds small packs into bigger ones
-/// so their count stays logarithmic, and deletes only loose objects that are now packed —
-/// never an object a write in flight may still need. It never prunes. libgit2 1.5 has
-/// no repack of its own; this is the maintenance the git command line is allowed to do,
-/// off the request path.
+/// Keeps the number of packs small. Every batch of writes adds one small pack; left alone,
+/// thousands of packs make every object lookup slow. Once there are more than a threshold,
+/// `git repack -d --geometric=2` runs in the background: it folds small packs into bigger
+/// ones so their count stays logarithmic (each object is rewritten O(log n) times), packs
+/// any loose objects (tags made by the CLI), and deletes only what is now packed elsewhere
+/// — never an object a write in flight may need. It never prunes. libgit2 1.5 has no
+/// repack of its own; this is the maintenance the git command line is allowed to do, off
+/// the request path.
 final class Repacker: @unchecked Sendable {
     private let root: String
     private let logger: Logger
@@ -84,13 +84,9 @@ final class Repacker: @unchecked Sendable {
         }
     }
 
-    /// Counts loose objects (files in `.git/objects/xx/`), as `git count-objects` does.
-    static func countLooseObjects(gitDirectory: String) -> Int {
-        let objects = StorePaths.join(gitDirectory, "objects")
-        var count = 0
-        for folder in (try? FileManager.default.contentsOfDirectory(atPath: objects)) ?? [] where folder.count == 2 {
-            count += (try? FileManager.default.contentsOfDirectory(atPath: objects + "/" + folder))?.count ?? 0
-        }
-        return count
+    /// The number of packs in `.git/objects/pack`.
+    static func countPacks(gitDirectory: String) -> Int {
+        let folder = StorePaths.join(gitDirectory, "objects/pack")
+        return ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".pack") }.count
     }
 }

@@ -47,6 +47,9 @@ struct WorkingTree: Sendable {
             }
             if count == 0 { break }
             filled += count
+            // Files are replaced whole, never grown in place: once the size read by fstat
+            // is there, a second read would only return end of file.
+            if filled == Int(info.st_size) && filled > 0 { break }
         }
         buffer.removeSubrange(filled...)
         return buffer

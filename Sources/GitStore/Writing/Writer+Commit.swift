@@ -5,11 +5,12 @@ import Glibc
 #endif
 
 /// The write path: a batch of specs becomes a chain of commits (one per spec), made
-/// durable together by one flush, before the branch moves once.
+/// durable together by one pack and one flush, before the branch moves once.
 ///
-/// Objects are written loose, exactly as `git commit` does; a background `git repack`
-/// (see `Repacker`) packs them. Objects of a write that fails are left unreferenced
-/// (`git fsck` calls them dangling) and disappear at the next `git gc`.
+/// A batch's objects are created in memory and written as one pack holding exactly them
+/// (the blobs, the trees on the changed paths, the commits): two files per batch instead of
+/// six loose objects per commit. A failed write leaves no trace: its objects never reach
+/// disk, or its pack is removed again. Packs are merged in the background (`Repacker`).
 extension Writer {
     /// What a batch leaves at one path once all its commits are applied.
     private enum FinalState {
@@ -24,17 +25,16 @@ extension Writer {
         var results: [ObjectID?] = []
         var parent = head
         var tree = headTree
-        var newObjects = 0
+        var newObjects: [ObjectID] = []
         var finalStates: [String: FinalState] = [:]
         var lastSubject = ""
         var touchedWorkingTree = false
         do {
-            try inject(.objects)
             for spec in specs {
                 let (commit, newTree, objects, states) = try stage(spec, parent: parent, tree: tree)
                 results.append(commit)
                 guard let commit else { continue }
-                newObjects += objects
+                newObjects.append(contentsOf: objects)
                 for (path, state) in states { finalStates[path] = state }
                 parent = commit
                 tree = newTree
@@ -44,6 +44,7 @@ extension Writer {
             try finish(newHead: newHead, newTree: tree, newObjects: newObjects, finalStates: finalStates, subject: lastSubject, touched: &touchedWorkingTree)
             return results
         } catch {
+            discardUnwrittenObjects()
             if touchedWorkingTree { restoreWorkingTree(Array(finalStates.keys)) }
             throw error
         }
@@ -60,51 +61,71 @@ extension Writer {
         do {
             let commit = try createCommit(tree: tree, parent: head, message: message, author: author)
             let subject = message.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
-            try finish(newHead: commit, newTree: tree, newObjects: 1, finalStates: finalStates, subject: subject, touched: &touchedWorkingTree)
+            try finish(newHead: commit, newTree: tree, newObjects: [commit], finalStates: finalStates, subject: subject, touched: &touchedWorkingTree)
             return commit
         } catch {
+            discardUnwrittenObjects()
             if touchedWorkingTree { restoreWorkingTree(Array(finalStates.keys)) }
             throw error
         }
     }
 
-    /// The steps every write shares once its objects are written: the working tree follows,
-    /// one flush makes objects and files durable, the branch moves, one more flush.
+    /// The steps every write shares once its commits exist in memory: the objects go to disk
+    /// as one pack, the working tree follows, one flush makes both durable, the branch
+    /// moves, one more flush.
     private func finish(
-        newHead: ObjectID, newTree: ObjectID, newObjects: Int, finalStates: [String: FinalState],
+        newHead: ObjectID, newTree: ObjectID, newObjects: [ObjectID], finalStates: [String: FinalState],
         subject: String, touched: inout Bool
     ) throws {
-        try inject(.workingTree)
-        touched = true
-        let written = try applyToWorkingTree(finalStates)
-        if options.durability == .durable { try fileSystem.sync() }
+        try inject(.objects)
+        let pack = try writePack(newObjects)
+        var written: [WrittenFile] = []
+        var movingBranch = false
+        do {
+            try inject(.workingTree)
+            touched = true
+            written = try applyToWorkingTree(finalStates)
+            if options.durability == .durable { try fileSystem.sync() }
 
-        try inject(.reference)
-        try moveBranch(to: newHead, message: "scimgit: \(subject)")
+            try inject(.reference)
+            movingBranch = true
+            try moveBranch(to: newHead, message: "scimgit: \(subject)")
+        } catch {
+            if movingBranch, (try? repository.headCommit()) == newHead {
+                // The branch did move (the failure came after): the batch is committed.
+                logger.warning("moving \(branchReference) reported \(error), but it points at \(newHead.short): committed")
+            } else {
+                // Before the branch step nothing can refer to the batch's pack: remove it, so a
+                // failed write leaves no trace. Once the step began, libgit2 may already have
+                // logged the new commit in the reflog: keep the (unreferenced) pack then.
+                if !movingBranch { deletePack(pack) }
+                throw error
+            }
+        }
         if options.durability == .durable { try fileSystem.sync() }
 
         head = newHead
         headTree = newTree
         fingerprint = HeadFingerprint.read(gitDirectory: gitDirectory, branchReference: branchReference)
         recordInIndex(written)
-        looseObjects += newObjects
+        packsWritten += 1
     }
 
-    /// Builds one commit from a spec on top of `parent` and writes its objects. Returns the
-    /// commit (nil when nothing changes), its tree, how many objects it wrote, and what each
+    /// Builds one commit from a spec on top of `parent`, its objects in memory. Returns the
+    /// commit (nil when nothing changes), its tree, the objects it created, and what each
     /// path ends up holding.
     private func stage(
         _ spec: CommitSpec, parent: ObjectID?, tree: ObjectID?
-    ) throws -> (ObjectID?, ObjectID?, Int, [String: FinalState]) {
+    ) throws -> (ObjectID?, ObjectID?, [ObjectID], [String: FinalState]) {
         var updates: [TreeUpdate] = []
         var states: [String: FinalState] = [:]
-        var objects = 0
+        var objects: [ObjectID] = []
         for (path, change) in spec.changes.sorted(by: { $0.key < $1.key }) {
             try StorePaths.validate(path)
             switch change {
             case let .write(bytes):
                 let blob = try repository.createBlob(bytes)
-                objects += 1
+                objects.append(blob)
                 updates.append(TreeUpdate(path: path, blob: blob))
                 states[path] = .bytes(bytes, blob)
             case let .restore(blob):
@@ -116,12 +137,13 @@ extension Writer {
                 states[path] = .absent
             }
         }
-        guard !updates.isEmpty else { return (nil, tree, 0, [:]) }
+        guard !updates.isEmpty else { return (nil, tree, [], [:]) }
         let newTree = try updatedTree(base: tree, updates: updates)
-        if newTree == tree { return (nil, tree, 0, [:]) }
-        let folders = Set(updates.flatMap { StorePaths.parentFolders(of: $0.path) })
+        if newTree == tree { return (nil, tree, [], [:]) }
+        objects.append(contentsOf: try treesOnPaths(updates.map(\.path), in: newTree))
         let commit = try createCommit(tree: newTree, parent: parent, message: spec.message, author: spec.author)
-        return (commit, newTree, objects + folders.count + 1, states)
+        objects.append(commit)
+        return (commit, newTree, objects, states)
     }
 
     private struct TreeUpdate {
@@ -163,6 +185,62 @@ extension Writer {
             )
         }
         return ObjectID(out)
+    }
+
+    /// The ids of the (new) trees on the way to each changed path: with the blobs and the
+    /// commit, exactly the objects a commit adds.
+    private func treesOnPaths(_ paths: [String], in root: ObjectID) throws -> [ObjectID] {
+        var folders = Set<String>()
+        for path in paths {
+            for folder in StorePaths.parentFolders(of: path) where !folder.isEmpty { folders.insert(folder) }
+        }
+        var ids = [root]
+        try repository.withTree(root) { tree in
+            for folder in folders {
+                var entry: OpaquePointer?
+                let code = git_tree_entry_bypath(&entry, tree, folder)
+                if code == GIT_ENOTFOUND.rawValue { continue } // the folder was emptied and removed
+                try gitCheck(code, "look up \(folder)")
+                ids.append(ObjectID(git_tree_entry_id(entry)))
+                git_tree_entry_free(entry)
+            }
+        }
+        return ids
+    }
+
+    /// Writes exactly the batch's new objects as one pack (no re-packing of the store),
+    /// then empties the in-memory object database. Returns the pack's name.
+    private func writePack(_ objects: [ObjectID]) throws -> String {
+        var builder: OpaquePointer?
+        try gitCheck(git_packbuilder_new(&builder, repository.pointer), "create pack builder")
+        defer { git_packbuilder_free(builder) }
+        git_packbuilder_set_threads(builder, 1)
+        var seen = Set<ObjectID>()
+        for object in objects where seen.insert(object).inserted {
+            var oid = object.oid
+            try gitCheck(git_packbuilder_insert(builder, &oid, nil), "pack object \(object.short)")
+        }
+        var buffer = git_buf()
+        defer { git_buf_dispose(&buffer) }
+        try gitCheck(git_packbuilder_write_buf(&buffer, builder), "build pack")
+        var writer: UnsafeMutablePointer<git_odb_writepack>?
+        try gitCheck(git_odb_write_pack(&writer, objectDatabase, nil, nil), "open pack writer")
+        guard let writer else { throw GitStoreError.libgit2(operation: "open pack writer", code: -1, message: "no writer") }
+        defer { writer.pointee.free(writer) }
+        var progress = git_indexer_progress()
+        try gitCheck(writer.pointee.append(writer, buffer.ptr, buffer.size, &progress), "write pack")
+        try gitCheck(writer.pointee.commit(writer, &progress), "index pack")
+        discardUnwrittenObjects()
+        // libgit2 (like git) names a pack after its trailing checksum.
+        let trailer = Array(UnsafeRawBufferPointer(start: buffer.ptr + (buffer.size - 20), count: 20))
+        return "pack-" + ObjectID(bytes: trailer)!.hex
+    }
+
+    /// Removes a pack this writer just wrote (and makes libgit2 forget it).
+    private func deletePack(_ name: String) {
+        let folder = StorePaths.join(gitDirectory, "objects/pack")
+        for suffix in [".idx", ".pack", ".rev"] { unlink(StorePaths.join(folder, name + suffix)) }
+        do { try reopenRepository() } catch { logger.error("could not reopen the repository after removing a pack: \(error)") }
     }
 
     private func createCommit(tree: ObjectID, parent: ObjectID?, message: String, author: Signature) throws -> ObjectID {

@@ -4,8 +4,10 @@ import Logging
 import Glibc
 #endif
 
-/// Everything the store's single writer owns: the writing `git_repository`, the in-memory
-/// index, and the commit HEAD is known to be at. Only used with the store's write lock held.
+/// Everything the store's single writer owns: the writing `git_repository` (with an
+/// in-memory object database in front of the on-disk one, so a batch's objects reach disk
+/// as one pack), the in-memory index, and the commit HEAD is known to be at. Only used with
+/// the store's write lock held.
 final class Writer {
     let root: String
     let gitDirectory: String
@@ -13,6 +15,8 @@ final class Writer {
     let options: GitStoreOptions
     let workingTree: WorkingTree
     private(set) var repository: Repository
+    private(set) var objectDatabase: OpaquePointer
+    private(set) var memoryBackend: UnsafeMutablePointer<git_odb_backend>
     let index: IndexCache
     let fileSystem: FileSystemSync
     var logger: Logger { options.logger }
@@ -24,8 +28,8 @@ final class Writer {
     var fingerprint: HeadFingerprint
     /// Working-tree paths a failed write could not put back; retried before the next write.
     var pendingRepairs: Set<String> = []
-    /// Loose objects written since the store was last packed.
-    var looseObjects = 0
+    /// Packs written since the pack count was last checked.
+    var packsWritten = 0
 
     init(root: String, gitDirectory: String, options: GitStoreOptions) throws {
         self.root = root
@@ -34,6 +38,7 @@ final class Writer {
         self.workingTree = WorkingTree(root: root)
         let repository = try Repository(path: root)
         self.repository = repository
+        (objectDatabase, memoryBackend) = try Writer.attachMemoryBackend(to: repository)
         index = try IndexCache(repository: repository)
         fileSystem = try FileSystemSync(path: gitDirectory)
         branchReference = try Writer.branchReference(of: repository)
@@ -43,7 +48,20 @@ final class Writer {
     }
 
     deinit {
+        git_odb_free(objectDatabase)
         fileSystem.close()
+    }
+
+    /// New objects go to memory first; a batch's objects reach disk as one pack. (Loose
+    /// objects would be six new files per commit, and deleting them again when packing
+    /// makes every later file creation on ext4 slow for seconds.)
+    private static func attachMemoryBackend(to repository: Repository) throws -> (OpaquePointer, UnsafeMutablePointer<git_odb_backend>) {
+        let odb = try repository.odb()
+        var backend: UnsafeMutablePointer<git_odb_backend>?
+        try gitCheck(git_mempack_new(&backend), "create in-memory object database")
+        // The odb owns the backend from here on; highest priority, so writes land in it.
+        try gitCheck(git_odb_add_backend(odb, backend, 1000), "attach in-memory object database")
+        return (odb, backend!)
     }
 
     /// The branch HEAD names (`refs/heads/main`).
@@ -61,8 +79,17 @@ final class Writer {
     /// replaced on disk, so libgit2 stops holding handles to deleted files.
     func reopenRepository() throws {
         let fresh = try Repository(path: root)
+        let (odb, backend) = try Writer.attachMemoryBackend(to: fresh)
         git_repository_set_index(fresh.pointer, index.rawPointer)
+        git_odb_free(objectDatabase)
         repository = fresh
+        objectDatabase = odb
+        memoryBackend = backend
+    }
+
+    /// Forgets objects of a batch that will not be committed.
+    func discardUnwrittenObjects() {
+        git_mempack_reset(memoryBackend)
     }
 
     func inject(_ step: WriteStep) throws {

@@ -56,7 +56,7 @@ public enum AttributeDiff {
         for key in Array(old.keys) + Array(new.keys) where !handled.contains(ASCII.lowercased(key)) { rest.insert(key) }
         for key in rest.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
             let a = old.value(forAttribute: key), b = new.value(forAttribute: key)
-            if key.contains(":"), case .object(let oa)? = a, case .object(let ob)? = b {
+            if key.utf8.contains(UInt8(ascii: ":")), case .object(let oa)? = a, case .object(let ob)? = b {
                 compareRest(oa, ob, skipping: [], prefix: key + ":", into: &changes)
             } else if a != b {
                 changes.append(AttributeChange(path: key, before: a, after: b))

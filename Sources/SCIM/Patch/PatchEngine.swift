@@ -162,7 +162,7 @@ struct PatchWorkspace {
             guard let notation = AttributePath.parseNotation(key) else {
                 // A key with a value filter (`emails[type eq "work"].value`) is applied as
                 // that path; anything else that is not an attribute name is ignored.
-                if key.contains("["), (try? AttributePath.parse(key)) != nil {
+                if key.utf8.contains(UInt8(ascii: "[")), (try? AttributePath.parse(key)) != nil {
                     try apply(PatchOperation(op: op, path: key, value: item))
                 }
                 continue
@@ -172,7 +172,7 @@ struct PatchWorkspace {
                 try applyExtensionObject(op, urn: urn, schema: schema, value: item)
             case .unknown:
                 // An extension the server does not know, given as an object: kept as sent.
-                if key.contains(":"), case .object = item {
+                if key.utf8.contains(UInt8(ascii: ":")), case .object = item {
                     try applyExtensionObject(op, urn: key, schema: nil, value: item)
                 }
             case .attribute(let resolved) where resolved.definition == nil && resolved.path.subAttribute == nil && item.objectValue != nil:

@@ -71,7 +71,7 @@ extension ResourceType {
             if ASCII.hasPrefixIgnoringCase(schemaURN, "urn:ietf:params:scim:schemas:core:") {
                 return .unknown("schema \(schemaURN) does not apply to \(name) resources")
             }
-            guard schemaURN.contains(":") else {
+            guard schemaURN.utf8.contains(UInt8(ascii: ":")) else {
                 // `a.b:c` or `urn:c`: the part before the last colon is no schema URN.
                 return .unknown("\"\(schemaURN)\" is not a schema URN")
             }

@@ -123,7 +123,7 @@ public struct Projection: Sendable, Hashable {
                 continue
             }
             let extensionSchema = type.extensionSchema(key)
-            if extensionSchema != nil || (key.contains(":") && value.objectValue != nil) {
+            if extensionSchema != nil || (key.utf8.contains(UInt8(ascii: ":")) && value.objectValue != nil) {
                 guard case .object(let members) = value else { continue }
                 let container = extensionSchema?.id ?? key
                 let wholeRequested = requested.wholeExtensions.contains(ASCII.lowercased(container))

@@ -130,7 +130,7 @@ public struct ResourceValidator: Sendable {
                 continue
             }
 
-            if key.contains(":") {
+            if key.utf8.contains(UInt8(ascii: ":")) {
                 // A URN-qualified attribute (`urn:…:User:userName`) or an unknown extension.
                 if let path = AttributePath.parseNotation(key), path.subAttribute == nil,
                    case .attribute(let resolved) = type.resolution(of: path), let definition = resolved.definition {

@@ -41,8 +41,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds before an idle or stalled connection is closed.") var idleTimeout = 60
     @Option(help: "Seconds a write waits for a lock another process holds (a git command, a CLI command) before answering 503.")
     var lockTimeout = 5.0
-    @Option(help: "Pack loose objects (background git repack) once this many were written; 0 never packs.")
-    var repackThreshold = 4096
+    @Option(help: "Merge packs (background git repack) once there are more than this many; 0 never merges.")
+    var repackThreshold = 32
     @Option(name: .customLong("schema-extension"), help: "A JSON file with extra User extension schemas (repeatable).")
     var schemaExtensions: [String] = []
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
