@@ -38,6 +38,13 @@ test: deps test-tools
 conformance: build test-tools
 	scripts/conformance.sh
 
+## scimgit at 100,000 users next to its ceilings (libgit2 C loop, nginx) and a peer (scim2-server).
+bench: deps
+	@command -v wrk >/dev/null && command -v nginx >/dev/null || \
+		($(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light)
+	@command -v scim2-server >/dev/null || python3 -m pip install -q scim2-server
+	python3 Benchmarks/http/bench.py
+
 ## One-file commits/s through GitStore next to the libgit2 C loop (ceiling), 10k and 100k files.
 bench-store: deps
 	Benchmarks/store/run.sh

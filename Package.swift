@@ -40,7 +40,7 @@ let package = Package(
         .target(
             name: "Directory",
             dependencies: [
-                "GitStore", "SCIM",
+                "GitStore", "SCIM", "CPlatform",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -1,5 +1,6 @@
 import Foundation
 import GitStore
+import CPlatform
 import Logging
 import SCIM
 
@@ -29,8 +30,12 @@ public final class Directory: ResourceService {
         let index = DirectoryIndex()
         self.index = index
         let indexer = Indexer(store: store, logger: logger)
-        let built = try indexer.build()
+        let started = ContinuousClock.now
+        let (built, source) = try Directory.startingIndex(store: store, indexer: indexer, logger: logger)
         index.write { $0 = built }
+        logger.info("indexed \(built.order[.user]?.count ?? 0) users and \(built.order[.group]?.count ?? 0) groups in \(ContinuousClock.now - started) (\(source))")
+        // Building the index parsed every file; give that memory back to the system.
+        _ = scimgit_malloc_trim()
         renderer = ResourceRenderer(index: index)
         resources = StoredResources(store: store, index: index)
         searchEngine = SearchEngine(index: index, store: resources, renderer: renderer, logger: logger)
@@ -45,7 +50,34 @@ public final class Directory: ResourceService {
     /// `git status` is clean).
     public func close() throws {
         writer.stop()
+        if let head = store.head {
+            let state = index.read { $0 }
+            do {
+                try IndexSnapshot.save(state, head: head, to: IndexSnapshot.path(gitDirectory: store.gitDirectory))
+            } catch {
+                logger.warning("could not save the index snapshot (the next start reads every file): \(error)")
+            }
+        }
         try store.close()
+    }
+
+    /// The indexes to start from: the snapshot a clean shutdown saved, brought up to HEAD
+    /// with the tree diff, or else built from every file.
+    private static func startingIndex(store: GitStore, indexer: Indexer, logger: Logger) throws -> (DirectoryIndex.State, String) {
+        let path = IndexSnapshot.path(gitDirectory: store.gitDirectory)
+        if let head = store.head, let snapshot = IndexSnapshot.load(from: path) {
+            do {
+                var state = snapshot.state
+                if snapshot.head != head {
+                    let changed = try StoreLayout.ownedFolders.flatMap { try store.diff(from: snapshot.head, to: head, under: $0).map(\.path) }
+                    indexer.apply(changed, to: &state)
+                }
+                return (state, snapshot.head == head ? "from the snapshot" : "from the snapshot of \(snapshot.head.short) and the diff to HEAD")
+            } catch {
+                logger.warning("the index snapshot does not fit this store (\(error)); reading every file")
+            }
+        }
+        return (try indexer.build(), "from every file")
     }
 
     /// Users and groups in the store.

@@ -90,7 +90,11 @@ public final class GitStore: @unchecked Sendable {
         self.branchPath = StorePaths.join(gitDirectory, writer.branchReference)
         self.recovery = options.readOnly ? RecoveryReport() : try lock.withLock(timeout: options.lockTimeout) {
             _ = try writer.adoptExternalHead()
-            return try writer.recover(ownedFolders: ownedFolders)
+            // After a clean shutdown at this very HEAD, the working tree and index were left
+            // equal to it: only stale locks need looking at. Otherwise compare everything.
+            let clean = CleanShutdownMarker(gitDirectory: gitDirectory)
+            let wasClean = clean.consume(matching: writer.head)
+            return try writer.recover(ownedFolders: ownedFolders, full: !wasClean)
         }
         knownHead = writer.head
         knownFingerprint = writer.fingerprint
@@ -119,6 +123,7 @@ public final class GitStore: @unchecked Sendable {
         repacker.wait()
         try lock.withLock(timeout: options.lockTimeout) {
             if writer.index.isDirty { try writer.index.write() }
+            CleanShutdownMarker(gitDirectory: gitDirectory).record(writer.head)
         }
     }
 

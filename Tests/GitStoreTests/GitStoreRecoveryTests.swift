@@ -4,9 +4,28 @@ import Testing
 
 @Suite("GitStore: crash recovery, locks, faults")
 struct GitStoreRecoveryTests {
-    private func reopen(_ store: GitStore) throws -> GitStore {
+    /// Closes the store as a crash would leave it: without the clean-shutdown record.
+    private func simulateCrash(_ store: GitStore) throws {
         try store.close()
-        return try GitStore.open(at: store.root, ownedFolders: ["Users"])
+        try? FileManager.default.removeItem(atPath: store.gitDirectory + "/scimgit/clean-shutdown")
+    }
+
+    @Test func aCleanShutdownIsRecordedAndConsumedByTheNextOpen() throws {
+        let folder = TemporaryFolder()
+        let store = try makeStore(folder)
+        try store.commit(changes: ["Users/aa/bb/aabb.json": .write(bytes("committed\n"))], message: "Create", author: client)
+        let marker = store.gitDirectory + "/scimgit/clean-shutdown"
+        try store.close()
+        #expect(try String(contentsOfFile: marker, encoding: .utf8) == store.head!.hex + "\n")
+        let reopened = try GitStore.open(at: store.root, ownedFolders: ["Users"])
+        #expect(!FileManager.default.fileExists(atPath: marker))
+        #expect(reopened.recovery.isEmpty)
+        try simulateCrash(reopened)
+        // After a crash, everything is compared again: a stray file is found.
+        try "stray\n".write(toFile: store.root + "/Users/aa/bb/stray.json", atomically: true, encoding: .utf8)
+        let afterCrash = try GitStore.open(at: store.root, ownedFolders: ["Users"])
+        defer { try? afterCrash.close() }
+        #expect(afterCrash.recovery.removedFiles == ["Users/aa/bb/stray.json"])
     }
 
     @Test func fileWrittenButNotCommittedIsUndoneOnOpen() throws {
@@ -14,7 +33,7 @@ struct GitStoreRecoveryTests {
         let store = try makeStore(folder)
         try store.commit(changes: ["Users/aa/bb/aabb.json": .write(bytes("committed\n"))], message: "Create", author: client)
         let root = store.root
-        try store.close()
+        try simulateCrash(store)
         // A crash after the working-tree step: a changed file and a new one, no commit.
         try "half written\n".write(toFile: root + "/Users/aa/bb/aabb.json", atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(atPath: root + "/Users/cc/dd", withIntermediateDirectories: true)
@@ -50,7 +69,7 @@ struct GitStoreRecoveryTests {
         let store = try makeStore(folder)
         let root = store.root
         let head = store.head!
-        try store.close()
+        try simulateCrash(store)
         // A crash after the pack and the files were written, before the ref moved: the
         // objects exist but nothing refers to them.
         try git(["hash-object", "-w", "README.md"], in: root)

@@ -15,11 +15,11 @@ final class DirectoryIndex: @unchecked Sendable {
         /// Ids in creation order, per kind.
         var order: [MemberKind: [String]] = [.user: [], .group: []]
         /// kind → path → key → ids.
-        var equality: [MemberKind: [String: [String: Set<String>]]] = [.user: [:], .group: [:]]
+        var equality: [MemberKind: [String: [String: IDSet]]] = [.user: [:], .group: [:]]
         /// group → member → kind.
         var members: [String: [String: MemberKind]] = [:]
         /// member → groups that contain it.
-        var memberOf: [String: Set<String>] = [:]
+        var memberOf: [String: IDSet] = [:]
         /// group → member → the `display` a client gave the membership, when it differs
         /// from the member's name (sparse: Okta sends the userName itself).
         var memberDisplays: [String: [String: String]] = [:]
@@ -47,9 +47,10 @@ extension DirectoryIndex.State {
         return equality[kind]?[path]?[name.lowercased()]?.first { summaries[$0]?.kind == kind }
     }
 
-    func ids(path: String, key: String, kind: MemberKind) -> Set<String>? {
+    /// The ids whose `path` has `key`; nil when `path` is not indexed (empty when none has it).
+    func ids(path: String, key: String, kind: MemberKind) -> [String]? {
         guard ResourceSummary.indexedPaths[kind]?.contains(where: { $0.path == path }) == true else { return nil }
-        return equality[kind]?[path]?[key] ?? []
+        return equality[kind]?[path]?[key].map(Array.init) ?? []
     }
 
     mutating func upsert(_ id: String, _ summary: ResourceSummary) {
@@ -63,9 +64,7 @@ extension DirectoryIndex.State {
             insertInOrder(id, summary)
         }
         summaries[id] = summary
-        for (path, keys) in summary.keys {
-            for key in keys { equality[summary.kind, default: [:]][path, default: [:]][key, default: []].insert(id) }
-        }
+        addKeys(id, summary)
         broken[id] = nil
     }
 
@@ -77,7 +76,7 @@ extension DirectoryIndex.State {
 
     mutating func addMember(_ member: String, to group: String, kind: MemberKind) {
         members[group, default: [:]][member] = kind
-        memberOf[member, default: []].insert(group)
+        if memberOf[member] == nil { memberOf[member] = IDSet(group) } else { memberOf[member]!.insert(group) }
     }
 
     mutating func setMemberDisplay(_ display: String?, member: String, group: String) {
@@ -89,8 +88,7 @@ extension DirectoryIndex.State {
         setMemberDisplay(nil, member: member, group: group)
         members[group]?[member] = nil
         if members[group]?.isEmpty == true { members[group] = nil }
-        memberOf[member]?.remove(group)
-        if memberOf[member]?.isEmpty == true { memberOf[member] = nil }
+        if memberOf[member]?.remove(group) == false { memberOf[member] = nil }
     }
 
     /// Creation order: new resources are (nearly always) the newest, so appending is the
@@ -115,11 +113,22 @@ extension DirectoryIndex.State {
         }
     }
 
-    private mutating func removeKeys(_ id: String, _ summary: ResourceSummary) {
-        for (path, keys) in summary.keys {
+    mutating func addKeys(_ id: String, _ summary: ResourceSummary) {
+        for (path, keys) in summary.pathKeys {
             for key in keys {
-                equality[summary.kind]?[path]?[key]?.remove(id)
-                if equality[summary.kind]?[path]?[key]?.isEmpty == true { equality[summary.kind]?[path]?[key] = nil }
+                if equality[summary.kind]?[path]?[key] == nil {
+                    equality[summary.kind, default: [:]][path, default: [:]][key] = IDSet(id)
+                } else {
+                    equality[summary.kind]![path]![key]!.insert(id)
+                }
+            }
+        }
+    }
+
+    private mutating func removeKeys(_ id: String, _ summary: ResourceSummary) {
+        for (path, keys) in summary.pathKeys {
+            for key in keys where equality[summary.kind]?[path]?[key]?.remove(id) == false {
+                equality[summary.kind]?[path]?[key] = nil
             }
         }
     }

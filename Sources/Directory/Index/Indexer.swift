@@ -28,21 +28,23 @@ struct Indexer {
             }
         }
         let toRead = resources
-        let parsed = ParallelResults<Result<[String: JSONValue], ReadFailure>>(count: resources.count)
+        // Each worker keeps only the summary: holding 100,000 parsed documents at once would
+        // cost hundreds of MB that malloc never gives back.
+        let parsed = ParallelResults<Result<ResourceSummary, ReadFailure>>(count: resources.count)
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         let chunk = max(1, (resources.count + workers - 1) / workers)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let start = worker * chunk
             guard start < toRead.count else { return }
             for position in start..<min(toRead.count, start + chunk) {
-                parsed.set(position, read(toRead[position].path))
+                parsed.set(position, read(toRead[position].path).map { ResourceSummary(kind: toRead[position].kind, document: $0) })
             }
         }
         var state = DirectoryIndex.State()
         for (position, resource) in resources.enumerated() {
             switch parsed.get(position) {
-            case let .success(document)?:
-                state.insertUnordered(resource.id, ResourceSummary(kind: resource.kind, document: document))
+            case let .success(summary)?:
+                state.insertUnordered(resource.id, summary)
             case let .failure(failure)?:
                 state.broken[resource.id] = resource.path
                 logger.error("cannot read \(resource.path): \(failure.reason); it answers 500 until fixed (see scimgit verify)")
@@ -144,9 +146,7 @@ extension DirectoryIndex.State {
     mutating func insertUnordered(_ id: String, _ summary: ResourceSummary) {
         summaries[id] = summary
         order[summary.kind, default: []].append(id)
-        for (path, keys) in summary.keys {
-            for key in keys { equality[summary.kind, default: [:]][path, default: [:]][key, default: []].insert(id) }
-        }
+        addKeys(id, summary)
     }
 
     mutating func sortOrder() {

@@ -15,8 +15,9 @@ struct ResourceSummary: Sendable, Hashable {
     var name: String
     /// `meta.created` in milliseconds since 1970: creation order, the order pages come in.
     var created: Int64
-    /// Indexed attribute values: canonical dotted path → normalised keys.
-    var keys: [String: [String]]
+    /// Indexed attribute values, normalised: one list per path of `indexedPaths[kind]`, in
+    /// that order (positional rather than a dictionary: this is kept for every resource).
+    var keys: [[String]]
 
     /// The attributes kept in equality indexes, by resource kind, with whether their
     /// values are compared case-sensitively (from the schema's `caseExact`).
@@ -25,6 +26,13 @@ struct ResourceSummary: Sendable, Hashable {
         .group: [("displayName", false), ("externalId", true)],
     ]
 
+    init(kind: MemberKind, name: String, created: Int64, keys: [[String]]) {
+        self.kind = kind
+        self.name = name
+        self.created = created
+        self.keys = keys
+    }
+
     /// Extracts the summary of a stored resource document.
     init(kind: MemberKind, document: [String: JSONValue]) {
         self.kind = kind
@@ -32,12 +40,14 @@ struct ResourceSummary: Sendable, Hashable {
         name = document[nameAttribute]?.stringValue ?? ""
         created = document["meta"]?["created"]?.stringValue.flatMap(SCIMDateTime.init(parsing:))
             .map { $0.secondsSince1970 * 1000 + Int64($0.nanoseconds / 1_000_000) } ?? 0
-        var keys: [String: [String]] = [:]
-        for (path, caseExact) in ResourceSummary.indexedPaths[kind] ?? [] {
-            let values = ResourceSummary.values(at: path, in: document)
-            if !values.isEmpty { keys[path] = values.map { ResourceSummary.key($0, caseExact: caseExact) } }
+        keys = (ResourceSummary.indexedPaths[kind] ?? []).map { path, caseExact in
+            ResourceSummary.values(at: path, in: document).map { ResourceSummary.key($0, caseExact: caseExact) }
         }
-        self.keys = keys
+    }
+
+    /// Each indexed path with its keys.
+    var pathKeys: Zip2Sequence<[String], [[String]]> {
+        zip((ResourceSummary.indexedPaths[kind] ?? []).map(\.path), keys)
     }
 
     /// The index key of a value: its text, lowercased unless the attribute is caseExact.

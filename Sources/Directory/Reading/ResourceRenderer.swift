@@ -21,7 +21,7 @@ struct ResourceRenderer {
         case .user:
             if projection.isDefault || projection.includes("groups", as: type) {
                 let groups = index.read { state in
-                    (state.memberOf[id] ?? []).compactMap { group -> (String, String)? in
+                    (state.memberOf[id].map(Array.init) ?? []).compactMap { group -> (String, String)? in
                         guard let summary = state.summary(group) else { return nil }
                         return (group, summary.name)
                     }

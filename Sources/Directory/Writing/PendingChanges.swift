@@ -99,7 +99,7 @@ struct WriteView {
 
     /// The groups that contain `member` directly.
     func groups(containing member: String) -> Set<String> {
-        var groups = index.read { $0.memberOf[member] ?? [] }
+        var groups = index.read { Set($0.memberOf[member].map(Array.init) ?? []) }
         for (group, changes) in pending.memberships {
             guard let change = changes[member] else { continue }
             if change == nil { groups.remove(group) } else { groups.insert(group) }

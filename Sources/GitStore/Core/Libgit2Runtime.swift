@@ -18,6 +18,9 @@ enum Libgit2Runtime {
         // 4 KB cache limit: every commit would read and inflate them again.
         _ = scimgit_opts_set_cache_object_limit(GIT_OBJECT_TREE, 1 << 20)
         _ = scimgit_opts_set_cache_object_limit(GIT_OBJECT_COMMIT, 64 << 10)
+        // The default cache may grow to 256 MB per repository handle; the trees a commit
+        // touches (root, Users, Users/ab, …) are a few MB even at a million users.
+        _ = scimgit_opts_set_size(Int32(GIT_OPT_SET_CACHE_MAX_SIZE.rawValue), 32 << 20)
         return true
     }()
 

@@ -19,12 +19,13 @@ public struct RecoveryReport: Sendable, Equatable {
 /// lock) is repaired so the working tree and index equal HEAD: what was acknowledged is
 /// what is served, and half a write is never committed later by accident.
 extension Writer {
-    func recover(ownedFolders: [String]?) throws -> RecoveryReport {
+    func recover(ownedFolders: [String]?, full: Bool = true) throws -> RecoveryReport {
         var report = RecoveryReport()
         for lock in ["index.lock", branchReference + ".lock", "packed-refs.lock", "HEAD.lock"] {
             let path = StorePaths.join(gitDirectory, lock)
             if removeStaleLock(path) { report.removedLocks.append(lock) }
         }
+        guard full else { return report }
 
         var suspects = Set<String>()
         // HEAD ↔ index: entries a crash left staged or missing.

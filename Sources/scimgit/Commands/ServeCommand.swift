@@ -68,6 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
 
+        let opening = ContinuousClock.now
         let gitStore = try StoreSetup.open(
             at: store.path, create: true,
             options: GitStoreOptions(
@@ -75,6 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
                 repackThreshold: repackThreshold > 0 ? repackThreshold : Int.max, logger: logger
             )
         )
+        logger.info("opened \(store.path) in \(ContinuousClock.now - opening)")
         let directory = try Directory(store: gitStore, registry: registry, logger: logger)
         let tokenStore = try store.tokenStore()
         let configured: ConfiguredTokenVerifier
