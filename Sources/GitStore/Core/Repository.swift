@@ -83,12 +83,4 @@ final class Repository {
             return (ObjectID(git_tree_entry_id(entry)), isTree)
         }
     }
-
-    func createBlob(_ bytes: [UInt8]) throws -> ObjectID {
-        var oid = git_oid()
-        _ = try bytes.withUnsafeBytes { raw in
-            try gitCheck(git_blob_create_from_buffer(&oid, pointer, raw.baseAddress, raw.count), "write blob")
-        }
-        return ObjectID(oid)
-    }
 }

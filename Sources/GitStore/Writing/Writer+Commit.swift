@@ -59,7 +59,8 @@ extension Writer {
         for change in changes { finalStates[change.path] = change.newBlob.map { .blob($0) } ?? .absent }
         var touchedWorkingTree = false
         do {
-            let commit = try createCommit(tree: tree, parent: head, message: message, author: author)
+            var objects = ObjectWriter(repository: repository, memory: memoryBackend)
+            let commit = try objects.commit(tree: tree, parent: head, author: author, committer: .scimgit, message: message)
             let subject = message.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
             try finish(newHead: commit, newTree: tree, newObjects: [commit], finalStates: finalStates, subject: subject, touched: &touchedWorkingTree)
             return commit
@@ -117,95 +118,31 @@ extension Writer {
     private func stage(
         _ spec: CommitSpec, parent: ObjectID?, tree: ObjectID?
     ) throws -> (ObjectID?, ObjectID?, [ObjectID], [String: FinalState]) {
-        var updates: [TreeUpdate] = []
+        var objects = ObjectWriter(repository: repository, memory: memoryBackend)
+        var updates: [ObjectWriter.Update] = []
         var states: [String: FinalState] = [:]
-        var objects: [ObjectID] = []
         for (path, change) in spec.changes.sorted(by: { $0.key < $1.key }) {
             try StorePaths.validate(path)
+            let components = path.split(separator: "/")
             switch change {
             case let .write(bytes):
-                let blob = try repository.createBlob(bytes)
-                objects.append(blob)
-                updates.append(TreeUpdate(path: path, blob: blob))
+                let blob = try objects.blob(bytes)
+                updates.append(ObjectWriter.Update(path: components, blob: blob))
                 states[path] = .bytes(bytes, blob)
             case let .restore(blob):
-                updates.append(TreeUpdate(path: path, blob: blob))
+                updates.append(ObjectWriter.Update(path: components, blob: blob))
                 states[path] = .blob(blob)
             case .delete:
                 guard let tree, try repository.entry(at: path, inTree: tree) != nil else { continue }
-                updates.append(TreeUpdate(path: path, blob: nil))
+                updates.append(ObjectWriter.Update(path: components, blob: nil))
                 states[path] = .absent
             }
         }
         guard !updates.isEmpty else { return (nil, tree, [], [:]) }
-        let newTree = try updatedTree(base: tree, updates: updates)
+        let newTree = try objects.tree(base: tree, updates: updates) ?? objects.emptyTree()
         if newTree == tree { return (nil, tree, [], [:]) }
-        objects.append(contentsOf: try treesOnPaths(updates.map(\.path), in: newTree))
-        let commit = try createCommit(tree: newTree, parent: parent, message: spec.message, author: spec.author)
-        objects.append(commit)
-        return (commit, newTree, objects, states)
-    }
-
-    private struct TreeUpdate {
-        var path: String
-        /// nil removes the path.
-        var blob: ObjectID?
-    }
-
-    /// `git_tree_create_updated`: rewrites only the trees on the changed paths.
-    /// `base` nil: the first commit, built from nothing.
-    private func updatedTree(base: ObjectID?, updates: [TreeUpdate]) throws -> ObjectID {
-        var cPaths: [UnsafeMutablePointer<CChar>] = []
-        defer { cPaths.forEach { free($0) } }
-        var cUpdates: [git_tree_update] = []
-        cUpdates.reserveCapacity(updates.count)
-        for update in updates {
-            let cPath = strdup(update.path)!
-            cPaths.append(cPath)
-            var entry = git_tree_update()
-            entry.path = UnsafePointer(cPath)
-            entry.filemode = GIT_FILEMODE_BLOB
-            if let blob = update.blob {
-                entry.action = GIT_TREE_UPDATE_UPSERT
-                entry.id = blob.oid
-            } else {
-                entry.action = GIT_TREE_UPDATE_REMOVE
-            }
-            cUpdates.append(entry)
-        }
-        var out = git_oid()
-        guard let base else {
-            try gitCheck(git_tree_create_updated(&out, repository.pointer, nil, cUpdates.count, cUpdates), "create tree")
-            return ObjectID(out)
-        }
-        _ = try repository.withTree(base) { baseTree in
-            try gitCheck(
-                git_tree_create_updated(&out, repository.pointer, baseTree, cUpdates.count, cUpdates),
-                "update tree"
-            )
-        }
-        return ObjectID(out)
-    }
-
-    /// The ids of the (new) trees on the way to each changed path: with the blobs and the
-    /// commit, exactly the objects a commit adds.
-    private func treesOnPaths(_ paths: [String], in root: ObjectID) throws -> [ObjectID] {
-        var folders = Set<String>()
-        for path in paths {
-            for folder in StorePaths.parentFolders(of: path) where !folder.isEmpty { folders.insert(folder) }
-        }
-        var ids = [root]
-        try repository.withTree(root) { tree in
-            for folder in folders {
-                var entry: OpaquePointer?
-                let code = git_tree_entry_bypath(&entry, tree, folder)
-                if code == GIT_ENOTFOUND.rawValue { continue } // the folder was emptied and removed
-                try gitCheck(code, "look up \(folder)")
-                ids.append(ObjectID(git_tree_entry_id(entry)))
-                git_tree_entry_free(entry)
-            }
-        }
-        return ids
+        let commit = try objects.commit(tree: newTree, parent: parent, author: spec.author, committer: .scimgit, message: spec.message)
+        return (commit, newTree, objects.written, states)
     }
 
     /// Writes exactly the batch's new objects as one pack (no re-packing of the store),
@@ -241,36 +178,6 @@ extension Writer {
         let folder = StorePaths.join(gitDirectory, "objects/pack")
         for suffix in [".idx", ".pack", ".rev"] { unlink(StorePaths.join(folder, name + suffix)) }
         do { try reopenRepository() } catch { logger.error("could not reopen the repository after removing a pack: \(error)") }
-    }
-
-    private func createCommit(tree: ObjectID, parent: ObjectID?, message: String, author: Signature) throws -> ObjectID {
-        let authorSignature = try GitSignature(author)
-        let committerSignature = try GitSignature(.scimgit)
-        var out = git_oid()
-        let text = message.hasSuffix("\n") ? message : message + "\n"
-        try repository.withTree(tree) { treePointer in
-            if let parent {
-                try repository.withCommit(parent) { parentPointer in
-                    var parents: [OpaquePointer?] = [parentPointer]
-                    try gitCheck(
-                        git_commit_create(
-                            &out, repository.pointer, nil, authorSignature.pointer, committerSignature.pointer,
-                            "UTF-8", text, treePointer, 1, &parents
-                        ),
-                        "create commit"
-                    )
-                }
-            } else {
-                try gitCheck(
-                    git_commit_create(
-                        &out, repository.pointer, nil, authorSignature.pointer, committerSignature.pointer,
-                        "UTF-8", text, treePointer, 0, nil
-                    ),
-                    "create commit"
-                )
-            }
-        }
-        return ObjectID(out)
     }
 
     /// Moves the branch from `head` to `newHead`: a compare-and-swap, so a writer that
