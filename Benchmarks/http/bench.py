@@ -216,6 +216,17 @@ def count_objects(store):
     return out
 
 
+def wait_quiet(timeout=300):
+    """Waits until no background `git repack` runs, so a measurement does not share the
+    cores with one (the server packs in the background after bursts of writes)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        busy = subprocess.run(["pgrep", "-f", "git .*repack"], capture_output=True).returncode == 0
+        if not busy:
+            return
+        time.sleep(0.5)
+
+
 def du_kib(path):
     return int(run(["du", "-sk", path]).stdout.split()[0])
 
@@ -294,10 +305,12 @@ def main():
     # 2. Workloads, durable.
     scim = {}
     for name, script in [("get", "get.lua"), ("lookup", "lookup.lua"), ("list", "list.lua")]:
+        wait_quiet()
         log(f"scimgit {name}...")
         scim[name] = wrk(server.port, script, data)
     for name, script in [("create", "create.lua"), ("put", "put.lua"), ("deactivate", "deactivate.lua"),
                          ("user_patch", "user_patch.lua"), ("member", "member.lua")]:
+        wait_quiet()
         log(f"scimgit durable {name}...")
         scim["durable_" + name] = wrk(server.port, script, data)
     results["rss_after_mb"] = server.rss_mb()
@@ -321,6 +334,7 @@ def main():
     server = start_scimgit(store, "fast")
     for name, script in [("create", "create.lua"), ("put", "put.lua"), ("deactivate", "deactivate.lua"),
                          ("user_patch", "user_patch.lua"), ("member", "member.lua")]:
+        wait_quiet()
         log(f"scimgit fast {name}...")
         scim["fast_" + name] = wrk(server.port, script, data)
     server.stop()
@@ -329,6 +343,7 @@ def main():
     results["scimgit"] = scim
 
     # 4. Ceilings.
+    wait_quiet()
     if not os.environ.get("SKIP_CEILING"):
         log("ceiling: C loop (libgit2) without and with fsync...")
         results["c_nofsync"] = statistics.median(c_loop(USERS, 2000, False) for _ in range(3))
