@@ -1,4 +1,5 @@
 import Crypto
+import GitStore
 
 /// A resource's version (`meta.version`, the `ETag` header): the git blob id of its file,
 /// as a weak entity tag. Any change to the file changes it; the same bytes always give the
@@ -17,14 +18,6 @@ enum ResourceVersion {
         var hasher = Insecure.SHA1()
         hasher.update(data: Array("blob \(bytes.count)\0".utf8))
         hasher.update(data: bytes)
-        let digest = hasher.finalize()
-        let digits = Array("0123456789abcdef".utf8)
-        var hex = [UInt8]()
-        hex.reserveCapacity(40)
-        for byte in digest {
-            hex.append(digits[Int(byte >> 4)])
-            hex.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: hex, as: UTF8.self)
+        return ObjectID(bytes: Array(hasher.finalize()))!.hex
     }
 }
