@@ -24,14 +24,15 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
-        // Linux system calls Swift's Glibc module lacks (syncfs).
-        .target(name: "CPlatform"),
+        // Linux system calls Swift's Glibc module lacks (syncfs), and zlib for writing packs.
+        .target(name: "CPlatform", linkerSettings: [.linkedLibrary("z")]),
         // A Swift face over libgit2: one commit per write, reads at revisions, diffs, tags. Knows no SCIM.
         .target(
             name: "GitStore",
             dependencies: [
                 "CLibgit2", "CPlatform",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // The SCIM 2.0 protocol as pure logic: JSON, schemas, validation, filters, PATCH. No I/O.

@@ -1,5 +1,8 @@
 import Foundation
 import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Keeps the number of packs small. Every batch of writes adds one small pack; left alone,
 /// thousands of packs make every object lookup slow. Once there are more than a threshold,
@@ -52,6 +55,9 @@ final class Repacker: @unchecked Sendable {
         }
         do {
             try process.run()
+            // Below the server's own threads: on a busy machine requests come first, and the
+            // packs wait a little longer to be merged.
+            setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(process.processIdentifier), 10)
             running = process
         } catch {
             logger.warning("could not start git repack: \(error)")

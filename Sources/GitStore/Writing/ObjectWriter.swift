@@ -13,13 +13,15 @@ import Foundation
 struct ObjectWriter {
     let repository: Repository
     let memory: UnsafeMutablePointer<git_odb_backend>
+    let trees: TreeCache
 
-    /// Objects written, in order (they make up the batch's pack).
-    private(set) var written: [ObjectID] = []
+    /// Objects written, in order, with their bytes (they make up the batch's pack).
+    private(set) var written: [PackFileWriter.Object] = []
 
-    init(repository: Repository, memory: UnsafeMutablePointer<git_odb_backend>) {
+    init(repository: Repository, memory: UnsafeMutablePointer<git_odb_backend>, trees: TreeCache) {
         self.repository = repository
         self.memory = memory
+        self.trees = trees
     }
 
     mutating func blob(_ bytes: [UInt8]) throws -> ObjectID {
@@ -45,8 +47,8 @@ struct ObjectWriter {
 
     /// The tree `base` (nil: empty) with `updates` applied, rewriting only the trees on the
     /// changed paths. Returns nil when the result is empty.
-    mutating func tree(base: ObjectID?, updates: [Update]) throws -> ObjectID? {
-        var entries = try base.map(self.entries(of:)) ?? [:]
+    mutating func tree(base: ObjectID?, updates: [Update], folder: String = "") throws -> ObjectID? {
+        var entries = try base.map { try self.entries(of: $0, at: folder) } ?? [:]
         var byFolder: [Substring: [Update]] = [:]
         for update in updates {
             guard let first = update.path.first else { continue }
@@ -60,10 +62,10 @@ struct ObjectWriter {
                 byFolder[first, default: []].append(Update(path: Array(update.path.dropFirst()), blob: update.blob))
             }
         }
-        for (folder, folderUpdates) in byFolder {
-            let name = String(folder)
+        for (child, childUpdates) in byFolder {
+            let name = String(child)
             let existing = entries[name].flatMap { $0.mode == GIT_FILEMODE_TREE ? $0.id : nil }
-            if let subtree = try tree(base: existing, updates: folderUpdates) {
+            if let subtree = try tree(base: existing, updates: childUpdates, folder: folder.isEmpty ? name : folder + "/" + name) {
                 entries[name] = Entry(mode: GIT_FILEMODE_TREE, id: subtree)
             } else {
                 entries[name] = nil
@@ -73,6 +75,7 @@ struct ObjectWriter {
         let bytes = ObjectWriter.serialize(entries)
         let id = try ObjectWriter.hash(bytes, type: GIT_OBJECT_TREE)
         if id == base { return id }
+        trees.insert(id, entries, at: folder)
         return try write(bytes, type: GIT_OBJECT_TREE, id: id)
     }
 
@@ -86,8 +89,9 @@ struct ObjectWriter {
         var id: ObjectID
     }
 
-    private func entries(of tree: ObjectID) throws -> [String: Entry] {
-        try repository.withTree(tree) { pointer in
+    private func entries(of tree: ObjectID, at folder: String) throws -> [String: Entry] {
+        if let cached = trees.entries(of: tree, at: folder) { return cached }
+        let parsed = try repository.withTree(tree) { pointer in
             let count = git_tree_entrycount(pointer)
             var out = [String: Entry](minimumCapacity: count + 1)
             for position in 0..<count {
@@ -96,6 +100,8 @@ struct ObjectWriter {
             }
             return out
         }
+        trees.insert(tree, parsed, at: folder)
+        return parsed
     }
 
     /// git's tree format: entries sorted by name (a tree's name compares as if it ended
@@ -129,7 +135,7 @@ struct ObjectWriter {
         _ = try bytes.withUnsafeBytes { raw in
             try gitCheck(memory.pointee.write(memory, &oid, raw.baseAddress, raw.count, type), "write object")
         }
-        written.append(id)
+        written.append(PackFileWriter.Object(id: id, type: type, bytes: bytes))
         return id
     }
 }

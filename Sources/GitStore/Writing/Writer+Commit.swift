@@ -8,8 +8,8 @@ import Glibc
 /// durable together by one pack and one flush, before the branch moves once.
 ///
 /// A batch's objects are created in memory and written as one pack holding exactly them
-/// (the blobs, the trees on the changed paths, the commits): two files per batch instead of
-/// six loose objects per commit. A failed write leaves no trace: its objects never reach
+/// (the blobs, the trees on the changed paths, the commits; see `PackFileWriter`): two
+/// files per batch instead of six loose objects per commit. A failed write leaves no trace: its objects never reach
 /// disk, or its pack is removed again. Packs are merged in the background (`Repacker`).
 extension Writer {
     /// What a batch leaves at one path once all its commits are applied.
@@ -25,7 +25,7 @@ extension Writer {
         var results: [ObjectID?] = []
         var parent = head
         var tree = headTree
-        var newObjects: [ObjectID] = []
+        var newObjects: [PackFileWriter.Object] = []
         var finalStates: [String: FinalState] = [:]
         var lastSubject = ""
         var touchedWorkingTree = false
@@ -59,10 +59,10 @@ extension Writer {
         for change in changes { finalStates[change.path] = change.newBlob.map { .blob($0) } ?? .absent }
         var touchedWorkingTree = false
         do {
-            var objects = ObjectWriter(repository: repository, memory: memoryBackend)
+            var objects = ObjectWriter(repository: repository, memory: memoryBackend, trees: treeCache)
             let commit = try objects.commit(tree: tree, parent: head, author: author, committer: .scimgit, message: message)
             let subject = message.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
-            try finish(newHead: commit, newTree: tree, newObjects: [commit], finalStates: finalStates, subject: subject, touched: &touchedWorkingTree)
+            try finish(newHead: commit, newTree: tree, newObjects: objects.written, finalStates: finalStates, subject: subject, touched: &touchedWorkingTree)
             return commit
         } catch {
             discardUnwrittenObjects()
@@ -75,7 +75,7 @@ extension Writer {
     /// as one pack, the working tree follows, one flush makes both durable, the branch
     /// moves, one more flush.
     private func finish(
-        newHead: ObjectID, newTree: ObjectID, newObjects: [ObjectID], finalStates: [String: FinalState],
+        newHead: ObjectID, newTree: ObjectID, newObjects: [PackFileWriter.Object], finalStates: [String: FinalState],
         subject: String, touched: inout Bool
     ) throws {
         try inject(.objects)
@@ -104,6 +104,7 @@ extension Writer {
             }
         }
         if options.durability == .durable { try fileSystem.sync() }
+        discardUnwrittenObjects()
 
         head = newHead
         headTree = newTree
@@ -117,8 +118,8 @@ extension Writer {
     /// path ends up holding.
     private func stage(
         _ spec: CommitSpec, parent: ObjectID?, tree: ObjectID?
-    ) throws -> (ObjectID?, ObjectID?, [ObjectID], [String: FinalState]) {
-        var objects = ObjectWriter(repository: repository, memory: memoryBackend)
+    ) throws -> (ObjectID?, ObjectID?, [PackFileWriter.Object], [String: FinalState]) {
+        var objects = ObjectWriter(repository: repository, memory: memoryBackend, trees: treeCache)
         var updates: [ObjectWriter.Update] = []
         var states: [String: FinalState] = [:]
         for (path, change) in spec.changes.sorted(by: { $0.key < $1.key }) {
@@ -145,32 +146,12 @@ extension Writer {
         return (commit, newTree, objects.written, states)
     }
 
-    /// Writes exactly the batch's new objects as one pack (no re-packing of the store),
-    /// then empties the in-memory object database. Returns the pack's name.
-    private func writePack(_ objects: [ObjectID]) throws -> String {
-        var builder: OpaquePointer?
-        try gitCheck(git_packbuilder_new(&builder, repository.pointer), "create pack builder")
-        defer { git_packbuilder_free(builder) }
-        git_packbuilder_set_threads(builder, 1)
-        var seen = Set<ObjectID>()
-        for object in objects where seen.insert(object).inserted {
-            var oid = object.oid
-            try gitCheck(git_packbuilder_insert(builder, &oid, nil), "pack object \(object.short)")
-        }
-        var buffer = git_buf()
-        defer { git_buf_dispose(&buffer) }
-        try gitCheck(git_packbuilder_write_buf(&buffer, builder), "build pack")
-        var writer: UnsafeMutablePointer<git_odb_writepack>?
-        try gitCheck(git_odb_write_pack(&writer, objectDatabase, nil, nil), "open pack writer")
-        guard let writer else { throw GitStoreError.libgit2(operation: "open pack writer", code: -1, message: "no writer") }
-        defer { writer.pointee.free(writer) }
-        var progress = git_indexer_progress()
-        try gitCheck(writer.pointee.append(writer, buffer.ptr, buffer.size, &progress), "write pack")
-        try gitCheck(writer.pointee.commit(writer, &progress), "index pack")
-        discardUnwrittenObjects()
-        // libgit2 (like git) names a pack after its trailing checksum.
-        let trailer = Array(UnsafeRawBufferPointer(start: buffer.ptr + (buffer.size - 20), count: 20))
-        return "pack-" + ObjectID(bytes: trailer)!.hex
+    /// Writes exactly the batch's new objects as one pack (no re-packing of the store).
+    /// Returns the pack's name. The objects stay in memory until the branch has moved (its
+    /// check that the new commit exists finds it there); libgit2 notices the pack itself
+    /// the first time it misses an object in it, so no pack folder rescan per batch.
+    private func writePack(_ objects: [PackFileWriter.Object]) throws -> String {
+        try PackFileWriter.write(objects, to: StorePaths.join(gitDirectory, "objects/pack"))
     }
 
     /// Removes a pack this writer just wrote (and makes libgit2 forget it).

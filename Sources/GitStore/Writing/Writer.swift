@@ -18,6 +18,8 @@ final class Writer {
     private(set) var objectDatabase: OpaquePointer
     private(set) var memoryBackend: UnsafeMutablePointer<git_odb_backend>
     let index: IndexCache
+    /// Parsed trees the next commits will build on.
+    let treeCache = TreeCache()
     let fileSystem: FileSystemSync
     var logger: Logger { options.logger }
 
@@ -87,7 +89,8 @@ final class Writer {
         memoryBackend = backend
     }
 
-    /// Forgets objects of a batch that will not be committed.
+    /// Empties the in-memory object database: the batch's objects are in its pack on disk by
+    /// now, or will never be committed.
     func discardUnwrittenObjects() {
         git_mempack_reset(memoryBackend)
     }

@@ -1,0 +1,175 @@
+import CLibgit2
+import CPlatform
+import Crypto
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes a batch's new objects to `.git/objects/pack` as one pack (version 2) with its
+/// index (version 2), in the formats git documents (gitformat-pack).
+///
+/// Why not libgit2's pack builder and indexer: for a few dozen fresh objects they cost more
+/// than the commits themselves. The builder searches for deltas and compresses; the indexer
+/// then inflates and hashes every object again to learn what the writer already knew (each
+/// id, each offset). Here each object is compressed once, with no deltas (the background
+/// repack finds those), and the index is built from what was just written.
+///
+/// The pack becomes visible only when its index appears: the pack is renamed into place
+/// first, the index last. Durability is the caller's flush (one `syncfs` per batch).
+enum PackFileWriter {
+    struct Object {
+        var id: ObjectID
+        var type: git_object_t
+        var bytes: [UInt8]
+    }
+
+    /// zlib level for new objects: fast; repacking recompresses what lasts.
+    static let compressionLevel: Int32 = 1
+
+    /// Writes `objects` (duplicates are written once) as a pack in `folder`. Returns its
+    /// name, `pack-<checksum>`, as git names packs.
+    static func write(_ objects: [Object], to folder: String) throws -> String {
+        var seen = Set<ObjectID>()
+        let unique = objects.filter { seen.insert($0.id).inserted }
+        let (pack, entries) = try packBytes(unique)
+        let checksum = Array(pack.suffix(20))
+        let index = indexBytes(entries, packChecksum: checksum)
+        let name = "pack-" + ObjectID(bytes: checksum)!.hex
+        try place(pack, at: StorePaths.join(folder, name + ".pack"), folder: folder)
+        do {
+            try place(index, at: StorePaths.join(folder, name + ".idx"), folder: folder)
+        } catch {
+            unlink(StorePaths.join(folder, name + ".pack"))
+            throw error
+        }
+        return name
+    }
+
+    /// Where each object sits in the pack, for the index.
+    struct Entry {
+        var id: ObjectID
+        var offset: UInt64
+        var crc: UInt32
+    }
+
+    /// The pack: header, each object (type and size, then its zlib stream), SHA-1 trailer.
+    static func packBytes(_ objects: [Object]) throws -> ([UInt8], [Entry]) {
+        var out: [UInt8] = Array("PACK".utf8)
+        appendBigEndian(UInt32(2), to: &out)
+        appendBigEndian(UInt32(objects.count), to: &out)
+        var entries: [Entry] = []
+        entries.reserveCapacity(objects.count)
+        var scratch = [UInt8]()
+        for object in objects {
+            let start = out.count
+            appendObjectHeader(type: object.type, size: object.bytes.count, to: &out)
+            try compress(object.bytes, into: &scratch)
+            out += scratch
+            let crc = out.withUnsafeBufferPointer { buffer in
+                scimgit_crc32(0, buffer.baseAddress! + start, out.count - start)
+            }
+            entries.append(Entry(id: object.id, offset: UInt64(start), crc: crc))
+        }
+        out += Array(Insecure.SHA1.hash(data: out))
+        return (out, entries)
+    }
+
+    /// The index: fan-out table, sorted ids, CRCs, offsets, the pack's checksum, its own.
+    static func indexBytes(_ entries: [Entry], packChecksum: [UInt8]) -> [UInt8] {
+        let sorted = entries.sorted { $0.id < $1.id }
+        var out: [UInt8] = [0xff, 0x74, 0x4f, 0x63] // "\377tOc"
+        appendBigEndian(UInt32(2), to: &out)
+        var fanout = [UInt32](repeating: 0, count: 256)
+        for entry in sorted { fanout[Int(entry.id.bytes[0])] += 1 }
+        var running: UInt32 = 0
+        for count in fanout {
+            running += count
+            appendBigEndian(running, to: &out)
+        }
+        for entry in sorted { out += entry.id.bytes }
+        for entry in sorted { appendBigEndian(entry.crc, to: &out) }
+        var largeOffsets: [UInt64] = []
+        for entry in sorted {
+            if entry.offset < 0x8000_0000 {
+                appendBigEndian(UInt32(entry.offset), to: &out)
+            } else {
+                appendBigEndian(0x8000_0000 | UInt32(largeOffsets.count), to: &out)
+                largeOffsets.append(entry.offset)
+            }
+        }
+        for offset in largeOffsets {
+            appendBigEndian(UInt32(offset >> 32), to: &out)
+            appendBigEndian(UInt32(offset & 0xffff_ffff), to: &out)
+        }
+        out += packChecksum
+        out += Array(Insecure.SHA1.hash(data: out))
+        return out
+    }
+
+    /// Type in bits 4-6 of the first byte, the size in 4 then 7-bit groups, low first.
+    private static func appendObjectHeader(type: git_object_t, size: Int, to out: inout [UInt8]) {
+        var remaining = size >> 4
+        var byte = UInt8(truncatingIfNeeded: Int(type.rawValue) << 4 | (size & 0x0f))
+        while remaining != 0 {
+            out.append(byte | 0x80)
+            byte = UInt8(truncatingIfNeeded: remaining & 0x7f)
+            remaining >>= 7
+        }
+        out.append(byte)
+    }
+
+    private static func compress(_ bytes: [UInt8], into buffer: inout [UInt8]) throws {
+        let bound = scimgit_zlib_bound(bytes.count)
+        if buffer.count < bound { buffer = [UInt8](repeating: 0, count: bound) }
+        var length = bound
+        let code = bytes.withUnsafeBufferPointer { input in
+            buffer.withUnsafeMutableBufferPointer { output in
+                scimgit_zlib_compress(input.baseAddress, input.count, output.baseAddress, &length, compressionLevel)
+            }
+        }
+        guard code == 0 else {
+            throw GitStoreError.libgit2(operation: "compress object", code: code, message: "zlib error \(code)")
+        }
+        buffer.removeLast(buffer.count - length)
+        buffer.reserveCapacity(bound)
+    }
+
+    private static func appendBigEndian(_ value: UInt32, to out: inout [UInt8]) {
+        out.append(UInt8(truncatingIfNeeded: value >> 24))
+        out.append(UInt8(truncatingIfNeeded: value >> 16))
+        out.append(UInt8(truncatingIfNeeded: value >> 8))
+        out.append(UInt8(truncatingIfNeeded: value))
+    }
+
+    /// Writes a temporary file in `folder` and renames it to `path`, read-only as git keeps
+    /// pack files.
+    private static func place(_ bytes: [UInt8], at path: String, folder: String) throws {
+        var template = Array(StorePaths.join(folder, "tmp_scimgit_XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        let temporary = String(cString: template)
+        guard fd >= 0 else { throw GitStoreError.io(operation: "create", path: temporary, errno: errno) }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { raw in Glibc.write(fd, raw.baseAddress! + written, bytes.count - written) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                let code = errno
+                close(fd)
+                unlink(temporary)
+                throw GitStoreError.io(operation: "write", path: temporary, errno: code)
+            }
+            written += count
+        }
+        fchmod(fd, 0o444)
+        guard close(fd) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw GitStoreError.io(operation: "close", path: temporary, errno: code)
+        }
+        guard rename(temporary, path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw GitStoreError.io(operation: "rename", path: path, errno: code)
+        }
+    }
+}
