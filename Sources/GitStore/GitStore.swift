@@ -146,6 +146,7 @@ public final class GitStore: @unchecked Sendable {
             let session = WriteSession(writer: writer, headMove: move)
             defer { publishHead() }
             let result = try body(session)
+            if writer.mergeRecentPacksIfDue() { readers.invalidate() }
             if writer.packsWritten >= 8 {
                 writer.packsWritten = 0
                 if Repacker.countPacks(gitDirectory: gitDirectory) > options.repackThreshold { repacker.start() }

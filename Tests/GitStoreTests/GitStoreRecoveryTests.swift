@@ -220,6 +220,32 @@ struct GitStoreRecoveryTests {
         #expect(try git(["fsck", "--strict"], in: store.root).isEmpty)
         #expect(try git(["rev-list", "--count", "HEAD"], in: store.root) == "62\n")
     }
+
+    @Test(arguments: Durability.allCases)
+    func theWriterMergesItsOwnSmallPacksWithoutGit(durability: Durability) throws {
+        let folder = TemporaryFolder()
+        // No background repack: only the writer's own merging runs.
+        let store = try makeStore(folder, options: GitStoreOptions(durability: durability, repackThreshold: .max))
+        defer { try? store.close() }
+        let packFolder = store.gitDirectory + "/objects/pack"
+        let before = try FileManager.default.contentsOfDirectory(atPath: packFolder).filter { $0.hasSuffix(".pack") }.count
+        var commits: [ObjectID] = []
+        for number in 0..<40 {
+            commits.append(try store.commit(
+                changes: ["Users/\(number % 5)/\(number).json": .write(bytes("\(number)\n"))], message: "w\(number)", author: client
+            )!)
+            // Reads at any revision keep working across merges.
+            #expect(try store.read("Users/\(number % 5)/\(number).json", at: commits[number]) == bytes("\(number)\n"))
+        }
+        let packs = try FileManager.default.contentsOfDirectory(atPath: packFolder).filter { $0.hasSuffix(".pack") }
+        // 40 packs written: two merges of 16, eight left as they are.
+        #expect(packs.count == before + 2 + 8)
+        #expect(try store.read("Users/0/0.json", at: commits[0]) == bytes("0\n"))
+        #expect(try git(["fsck", "--strict"], in: store.root).isEmpty)
+        // Every object once: the merged packs replaced the small ones, nothing is duplicated.
+        let reachable = try git(["rev-list", "--objects", "--all"], in: store.root).split(separator: "\n").count
+        #expect(try git(["count-objects", "-v"], in: store.root).contains("in-pack: \(reachable)\n"))
+    }
 }
 
 /// A fault injector whose failing step a test can change.

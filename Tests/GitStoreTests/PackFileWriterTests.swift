@@ -20,7 +20,7 @@ struct PackFileWriterTests {
         // Sizes that need one, two and three bytes of object header.
         let medium = try object(String(repeating: "x", count: 200))
         let large = try object(String(repeating: "0123456789abcdef", count: 8_000))
-        let name = try PackFileWriter.write([small, medium, large, small], to: folder.path + "/.git/objects/pack")
+        let name = try PackFileWriter.write(try PackFileWriter.pack([small, medium, large, small]), to: folder.path + "/.git/objects/pack")
 
         let verify = try git(["verify-pack", "-v", folder.path + "/.git/objects/pack/\(name).idx"], in: folder.path)
         #expect(verify.contains("non delta: 3 objects"))
@@ -33,7 +33,7 @@ struct PackFileWriterTests {
 
     @Test func theIndexListsIdsInOrderWithTheirOffsets() throws {
         let objects = try (0..<50).map { try object("user \($0)\n") }
-        let (pack, entries) = try PackFileWriter.packBytes(objects)
+        let (pack, entries) = PackFileWriter.packBytes(try PackFileWriter.pack(objects))
         let index = PackFileWriter.indexBytes(entries, packChecksum: Array(pack.suffix(20)))
         // Header 8 + fan-out 1024 + per object 20 + 4 + 4, then two checksums.
         #expect(index.count == 8 + 1024 + 50 * 28 + 40)

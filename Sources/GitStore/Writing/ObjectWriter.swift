@@ -105,20 +105,45 @@ struct ObjectWriter {
     }
 
     /// git's tree format: entries sorted by name (a tree's name compares as if it ended
-    /// in "/"), each `<octal mode> <name>\0<20-byte id>`.
+    /// in "/"), each `<octal mode> <name>\0<20-byte id>`. Runs for every folder on every
+    /// commit's path, so it avoids per-entry allocations.
     static func serialize(_ entries: [String: Entry]) -> [UInt8] {
-        let sorted = entries.map { (key: Array($0.key.utf8) + ($0.value.mode == GIT_FILEMODE_TREE ? [UInt8(ascii: "/")] : []), name: $0.key, entry: $0.value) }
-            .sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        var items = entries.map { (name: $0.key, entry: $0.value) }
+        items.sort { precedes($0.name, $0.entry.mode == GIT_FILEMODE_TREE, $1.name, $1.entry.mode == GIT_FILEMODE_TREE) }
         var out: [UInt8] = []
-        out.reserveCapacity(sorted.count * 64)
-        for item in sorted {
-            out += Array(String(item.entry.mode.rawValue, radix: 8).utf8)
+        out.reserveCapacity(items.count * 40)
+        for item in items {
+            switch item.entry.mode {
+            case GIT_FILEMODE_TREE: out.append(contentsOf: treeMode)
+            case GIT_FILEMODE_BLOB: out.append(contentsOf: blobMode)
+            default: out.append(contentsOf: String(item.entry.mode.rawValue, radix: 8).utf8)
+            }
             out.append(UInt8(ascii: " "))
-            out += Array(item.name.utf8)
+            out.append(contentsOf: item.name.utf8)
             out.append(0)
-            out += item.entry.id.bytes
+            out.append(contentsOf: item.entry.id.bytes)
         }
         return out
+    }
+
+    private static let treeMode = Array("40000".utf8)
+    private static let blobMode = Array("100644".utf8)
+
+    /// git's tree order: bytewise, a tree's name continuing with "/" where it ends.
+    static func precedes(_ first: String, _ firstIsTree: Bool, _ second: String, _ secondIsTree: Bool) -> Bool {
+        var first = first
+        var second = second
+        return first.withUTF8 { a in
+            second.withUTF8 { b in
+                let shared = min(a.count, b.count)
+                for position in 0..<shared where a[position] != b[position] {
+                    return a[position] < b[position]
+                }
+                let nextA = a.count > shared ? Int(a[shared]) : (firstIsTree ? 0x2f : -1)
+                let nextB = b.count > shared ? Int(b[shared]) : (secondIsTree ? 0x2f : -1)
+                return nextA < nextB
+            }
+        }
     }
 
     static func hash(_ bytes: [UInt8], type: git_object_t) throws -> ObjectID {

@@ -99,7 +99,7 @@ extension Writer {
                 // Before the branch step nothing can refer to the batch's pack: remove it, so a
                 // failed write leaves no trace. Once the step began, libgit2 may already have
                 // logged the new commit in the reflog: keep the (unreferenced) pack then.
-                if !movingBranch { deletePack(pack) }
+                if !movingBranch { deletePack(pack.name) }
                 throw error
             }
         }
@@ -111,6 +111,7 @@ extension Writer {
         fingerprint = HeadFingerprint.read(gitDirectory: gitDirectory, branchReference: branchReference)
         recordInIndex(written)
         packsWritten += 1
+        remember(pack)
     }
 
     /// Builds one commit from a spec on top of `parent`, its objects in memory. Returns the
@@ -150,8 +151,10 @@ extension Writer {
     /// Returns the pack's name. The objects stay in memory until the branch has moved (its
     /// check that the new commit exists finds it there); libgit2 notices the pack itself
     /// the first time it misses an object in it, so no pack folder rescan per batch.
-    private func writePack(_ objects: [PackFileWriter.Object]) throws -> String {
-        try PackFileWriter.write(objects, to: StorePaths.join(gitDirectory, "objects/pack"))
+    private func writePack(_ objects: [PackFileWriter.Object]) throws -> RecentPack {
+        let packed = try PackFileWriter.pack(objects)
+        let name = try PackFileWriter.write(packed, to: StorePaths.join(gitDirectory, "objects/pack"))
+        return RecentPack(name: name, objects: packed)
     }
 
     /// Removes a pack this writer just wrote (and makes libgit2 forget it).

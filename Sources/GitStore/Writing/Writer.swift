@@ -32,6 +32,8 @@ final class Writer {
     var pendingRepairs: Set<String> = []
     /// Packs written since the pack count was last checked.
     var packsWritten = 0
+    /// This writer's small packs not merged yet (see `Writer+PackMerge`).
+    var recentPacks: [RecentPack] = []
 
     init(root: String, gitDirectory: String, options: GitStoreOptions) throws {
         self.root = root
