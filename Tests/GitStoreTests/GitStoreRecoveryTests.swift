@@ -242,6 +242,10 @@ struct GitStoreRecoveryTests {
         #expect(packs.count == before + 2 + 8)
         #expect(try store.read("Users/0/0.json", at: commits[0]) == bytes("0\n"))
         #expect(try git(["fsck", "--strict"], in: store.root).isEmpty)
+        // Each folder's trees are stored as deltas of their previous version.
+        let biggest = try FileManager.default.contentsOfDirectory(atPath: packFolder).filter { $0.hasSuffix(".idx") }
+            .map { try git(["verify-pack", "-s", packFolder + "/" + $0], in: store.root) }
+        #expect(biggest.contains { $0.contains("chain length = 1:") })
         // Every object once: the merged packs replaced the small ones, nothing is duplicated.
         let reachable = try git(["rev-list", "--objects", "--all"], in: store.root).split(separator: "\n").count
         #expect(try git(["count-objects", "-v"], in: store.root).contains("in-pack: \(reachable)\n"))

@@ -76,7 +76,7 @@ struct ObjectWriter {
         let id = try ObjectWriter.hash(bytes, type: GIT_OBJECT_TREE)
         if id == base { return id }
         trees.insert(id, entries, at: folder)
-        return try write(bytes, type: GIT_OBJECT_TREE, id: id)
+        return try write(bytes, type: GIT_OBJECT_TREE, id: id, folder: folder)
     }
 
     /// The empty tree (every file removed).
@@ -154,13 +154,13 @@ struct ObjectWriter {
         return ObjectID(oid)
     }
 
-    private mutating func write(_ bytes: [UInt8], type: git_object_t, id known: ObjectID? = nil) throws -> ObjectID {
+    private mutating func write(_ bytes: [UInt8], type: git_object_t, id known: ObjectID? = nil, folder: String? = nil) throws -> ObjectID {
         let id = try known ?? ObjectWriter.hash(bytes, type: type)
         var oid = id.oid
         _ = try bytes.withUnsafeBytes { raw in
             try gitCheck(memory.pointee.write(memory, &oid, raw.baseAddress, raw.count, type), "write object")
         }
-        written.append(PackFileWriter.Object(id: id, type: type, bytes: bytes))
+        written.append(PackFileWriter.Object(id: id, type: type, bytes: bytes, folder: folder))
         return id
     }
 }

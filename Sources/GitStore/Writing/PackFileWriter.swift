@@ -21,6 +21,9 @@ enum PackFileWriter {
         var id: ObjectID
         var type: git_object_t
         var bytes: [UInt8]
+        /// For a tree, the folder it is the tree of ("" for the root): versions of the same
+        /// folder are stored as deltas of each other when packs are merged.
+        var folder: String? = nil
     }
 
     /// zlib level per object type. Trees are mostly 20-byte ids that do not compress (a
@@ -36,6 +39,9 @@ enum PackFileWriter {
         var id: ObjectID
         var record: [UInt8]
         var crc: UInt32
+        /// A tree's folder and bytes, kept so a merge can store it as a delta.
+        var folder: String? = nil
+        var raw: [UInt8]? = nil
     }
 
     /// Compresses each object once.
@@ -43,12 +49,44 @@ enum PackFileWriter {
         var scratch = [UInt8]()
         return try objects.map { object in
             var record: [UInt8] = []
-            appendObjectHeader(type: object.type, size: object.bytes.count, to: &record)
+            appendObjectHeader(typeCode: Int(object.type.rawValue), size: object.bytes.count, to: &record)
             try compress(object.bytes, level: compressionLevel(for: object.type), into: &scratch)
             record += scratch
             let crc = record.withUnsafeBufferPointer { scimgit_crc32(0, $0.baseAddress, $0.count) }
-            return Packed(id: object.id, record: record, crc: crc)
+            let isTree = object.type == GIT_OBJECT_TREE && object.folder != nil
+            return Packed(id: object.id, record: record, crc: crc, folder: isTree ? object.folder : nil, raw: isTree ? object.bytes : nil)
         }
+    }
+
+    /// Re-encodes each tree whose folder's previous version is earlier in `objects` as a
+    /// delta of it (REF_DELTA: the base named by id, so the records stay valid wherever they
+    /// are copied), keeping chains at most `maxDepth` long.
+    static func deltified(_ objects: [Packed], maxDepth: Int = 16) throws -> [Packed] {
+        var latest: [String: (id: ObjectID, raw: [UInt8], depth: Int)] = [:]
+        var scratch = [UInt8]()
+        var seen = Set<ObjectID>()
+        var out: [Packed] = []
+        out.reserveCapacity(objects.count)
+        for object in objects where seen.insert(object.id).inserted {
+            guard let folder = object.folder, let raw = object.raw else {
+                out.append(object)
+                continue
+            }
+            if let base = latest[folder], base.depth < maxDepth, let delta = PackDelta.make(from: base.raw, to: raw) {
+                var record: [UInt8] = []
+                appendObjectHeader(typeCode: 7, size: delta.count, to: &record) // OBJ_REF_DELTA
+                record += base.id.bytes
+                try compress(delta, level: 1, into: &scratch)
+                record += scratch
+                let crc = record.withUnsafeBufferPointer { scimgit_crc32(0, $0.baseAddress, $0.count) }
+                out.append(Packed(id: object.id, record: record, crc: crc))
+                latest[folder] = (object.id, raw, base.depth + 1)
+            } else {
+                out.append(object)
+                latest[folder] = (object.id, raw, 0)
+            }
+        }
+        return out
     }
 
     /// Writes `objects` (duplicates are written once) as a pack in `folder`. Returns its
@@ -126,9 +164,9 @@ enum PackFileWriter {
     }
 
     /// Type in bits 4-6 of the first byte, the size in 4 then 7-bit groups, low first.
-    private static func appendObjectHeader(type: git_object_t, size: Int, to out: inout [UInt8]) {
+    private static func appendObjectHeader(typeCode: Int, size: Int, to out: inout [UInt8]) {
         var remaining = size >> 4
-        var byte = UInt8(truncatingIfNeeded: Int(type.rawValue) << 4 | (size & 0x0f))
+        var byte = UInt8(truncatingIfNeeded: typeCode << 4 | (size & 0x0f))
         while remaining != 0 {
             out.append(byte | 0x80)
             byte = UInt8(truncatingIfNeeded: remaining & 0x7f)

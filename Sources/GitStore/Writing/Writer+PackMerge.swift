@@ -6,7 +6,7 @@ import Glibc
 struct RecentPack {
     var name: String
     var objects: [PackFileWriter.Packed]
-    var size: Int { objects.reduce(0) { $0 + $1.record.count } }
+    var size: Int { objects.reduce(0) { $0 + $1.record.count + ($1.raw?.count ?? 0) } }
 }
 
 /// The first level of pack merging, done by the writer itself.
@@ -15,9 +15,11 @@ struct RecentPack {
 /// second. `git repack` (in the background) merges packs with delta compression, which
 /// costs far more than writing them and cannot keep up with that rate, and every pack
 /// more makes a missed object lookup slower. The writer still holds the packed bytes of
-/// its recent packs, so every `mergeEvery` packs it writes them again as one pack (no
-/// compression, no delta search: concatenation and a new index) and removes the small
-/// ones. `git repack` then sees a pack count that grows sixteen times slower.
+/// its recent packs, so every `mergeEvery` packs it writes them again as one pack and
+/// removes the small ones: objects are copied as they were compressed, except each folder's
+/// tree, stored as a delta of its previous version (`PackDelta`; no delta search, the
+/// writer knows which tree came before). `git repack` then sees a pack count that grows
+/// sixteen times slower.
 extension Writer {
     static let mergeEvery = 16
     /// Packs bigger than this are not kept for merging (a 50,000-member group's creation).
@@ -37,7 +39,7 @@ extension Writer {
         recentPacks = []
         let folder = StorePaths.join(gitDirectory, "objects/pack")
         do {
-            let merged = try PackFileWriter.write(packs.flatMap(\.objects), to: folder)
+            let merged = try PackFileWriter.write(try PackFileWriter.deltified(packs.flatMap(\.objects)), to: folder)
             // The merged pack must be on disk before the packs it replaces are gone.
             if options.durability == .durable { try fileSystem.sync() }
             for pack in packs where pack.name != merged {
