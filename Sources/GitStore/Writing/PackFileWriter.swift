@@ -205,28 +205,6 @@ enum PackFileWriter {
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         let temporary = String(cString: template)
         guard fd >= 0 else { throw GitStoreError.io(operation: "create", path: temporary, errno: errno) }
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { raw in Glibc.write(fd, raw.baseAddress! + written, bytes.count - written) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                let code = errno
-                close(fd)
-                unlink(temporary)
-                throw GitStoreError.io(operation: "write", path: temporary, errno: code)
-            }
-            written += count
-        }
-        fchmod(fd, 0o444)
-        guard close(fd) == 0 else {
-            let code = errno
-            unlink(temporary)
-            throw GitStoreError.io(operation: "close", path: temporary, errno: code)
-        }
-        guard rename(temporary, path) == 0 else {
-            let code = errno
-            unlink(temporary)
-            throw GitStoreError.io(operation: "rename", path: path, errno: code)
-        }
+        try AtomicFileWrite.finish(fd, temporary: temporary, bytes: bytes, target: path, permissions: 0o444)
     }
 }

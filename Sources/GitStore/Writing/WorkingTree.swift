@@ -64,30 +64,7 @@ struct WorkingTree: Sendable {
             + String(target[target.index(after: slash)...]) + ".\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw GitStoreError.io(operation: "create", path: temporary, errno: errno) }
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { raw in
-                Glibc.write(fd, raw.baseAddress! + written, bytes.count - written)
-            }
-            if count < 0 {
-                if errno == EINTR { continue }
-                let code = errno
-                close(fd)
-                unlink(temporary)
-                throw GitStoreError.io(operation: "write", path: temporary, errno: code)
-            }
-            written += count
-        }
-        guard close(fd) == 0 else {
-            let code = errno
-            unlink(temporary)
-            throw GitStoreError.io(operation: "close", path: temporary, errno: code)
-        }
-        guard rename(temporary, target) == 0 else {
-            let code = errno
-            unlink(temporary)
-            throw GitStoreError.io(operation: "rename", path: target, errno: code)
-        }
+        try AtomicFileWrite.finish(fd, temporary: temporary, bytes: bytes, target: target)
         var info = Glibc.stat()
         guard lstat(target, &info) == 0 else { throw GitStoreError.io(operation: "stat", path: target, errno: errno) }
         return info
