@@ -55,6 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        EventLoopExecutor.install()
         var logger = Logger(label: "scimgit")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
 
