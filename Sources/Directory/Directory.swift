@@ -98,7 +98,12 @@ public final class Directory: ResourceService {
 
     public func search(_ types: [ResourceType], _ request: SearchRequest, context: RequestContext) async throws(SCIMError) -> SearchResult {
         try await followHead(context)
-        return try searchEngine.search(types, request, baseURL: context.baseURL)
+        let baseURL = context.baseURL
+        if searchEngine.readsEveryFile(types, request) {
+            let engine = searchEngine
+            return try await ScanQueue.run { () throws(SCIMError) in try engine.search(types, request, baseURL: baseURL) }
+        }
+        return try searchEngine.search(types, request, baseURL: baseURL)
     }
 
     public func create(_ type: ResourceType, document: JSONValue, projection: Projection, context: RequestContext) async throws(SCIMError) -> ResourceRecord {

@@ -24,6 +24,28 @@ struct DirectorySearchTests {
         #expect(try await fixture.search(.user, ["filter": "externalId eq \"00uada\""]).totalResults == 0) // caseExact
     }
 
+    @Test func scansOfEveryFileRunBesideIndexedLookups() async throws {
+        let fixture = try DirectoryFixture()
+        var created: [String] = []
+        for number in 0..<12 { created.append(try await fixture.createUser("u\(number)@x.com", extra: ["title": number % 3 == 0 ? "Engineer" : "Sales"]).id) }
+        // Unindexed filters and sorts read every file (off the request threads); indexed
+        // lookups do not. Concurrently, each still gets its own right answer.
+        let ids = created
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for round in 0..<8 {
+                group.addTask {
+                    let scan = try await fixture.search(.user, ["filter": "title co \"ngin\""])
+                    #expect(Set(scan.resources.map(\.id)) == Set(stride(from: 0, to: 12, by: 3).map { ids[$0] }))
+                    let sorted = try await fixture.search(.user, ["sortBy": "userName", "sortOrder": "descending", "count": "2"])
+                    #expect(sorted.resources.map(\.id) == [ids[9], ids[8]])
+                    let lookup = try await fixture.search(.user, ["filter": "userName eq \"u\(round)@x.com\""])
+                    #expect(lookup.resources.map(\.id) == [ids[round]])
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
     @Test func pagesComeInAStableCreationOrder() async throws {
         let fixture = try DirectoryFixture()
         var ids: [String] = []

@@ -53,6 +53,18 @@ struct SearchEngine {
         return SearchResult(totalResults: matches.count, startIndex: request.paging.startIndex, resources: records)
     }
 
+    /// True when answering means reading every resource of a type: a sort, or a filter
+    /// without an equality an index serves. Such searches run on the `ScanQueue`.
+    func readsEveryFile(_ types: [ResourceType], _ request: SearchRequest) -> Bool {
+        if request.sort != nil { return true }
+        guard let filter = request.filter else { return false }
+        return types.contains { type in
+            let kind: MemberKind = type.id == "Group" ? .group : .user
+            let indexed = Set((ResourceSummary.indexedPaths[kind] ?? []).map(\.path)).union(["id"])
+            return !filter.requiredEqualities(for: type).contains { indexed.contains($0.path) }
+        }
+    }
+
     /// No filter, no sort (Okta's import, a plain list): the page is a slice of the
     /// creation-order lists; only its resources are read.
     private func page(_ types: [ResourceType], _ request: SearchRequest, baseURL: String) throws(SCIMError) -> SearchResult {
