@@ -203,7 +203,7 @@ enum PackFileWriter {
     private static func place(_ bytes: [UInt8], at path: String, folder: String) throws {
         var template = Array(StorePaths.join(folder, "tmp_scimgit_XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        let temporary = String(cString: template)
+        let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         guard fd >= 0 else { throw GitStoreError.io(operation: "create", path: temporary, errno: errno) }
         try AtomicFileWrite.finish(fd, temporary: temporary, bytes: bytes, target: path, permissions: 0o444)
     }
