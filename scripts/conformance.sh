@@ -8,6 +8,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${SCIMGIT_BIN:-.build/debug/scimgit}
 SHARED=${SHARED:-../shared}
+# A clone made elsewhere (git clone . /tmp/x/c) finds the team's folder beside its origin.
+if [ ! -d "$SHARED" ]; then
+  ORIGIN=$(git remote get-url origin 2>/dev/null || true)
+  [ -n "$ORIGIN" ] && [ -d "$ORIGIN/../shared" ] && SHARED="$ORIGIN/../shared"
+fi
 WORK=$(mktemp -d /tmp/scimgit-conformance.XXXXXX)
 STORE=$WORK/store
 TOKEN=conformance-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
