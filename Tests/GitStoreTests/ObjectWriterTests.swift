@@ -16,14 +16,13 @@ struct ObjectWriterTests {
         let emptyTree = try #require(ObjectID(hex: "4b825dc642cb6eb9a060e54bf8d69288fbee4904"))
         _ = try git(["hash-object", "-w", "-t", "tree", "/dev/null"], in: folder.path)
         // "a" is a folder: it sorts as "a/", after "a-c" and "a.b", before "ab".
-        let entries: [String: ObjectWriter.Entry] = [
-            "ab": .init(mode: GIT_FILEMODE_BLOB, id: blob),
-            "a": .init(mode: GIT_FILEMODE_TREE, id: emptyTree),
-            "a.b": .init(mode: GIT_FILEMODE_BLOB, id: blob),
-            "a-c": .init(mode: GIT_FILEMODE_BLOB, id: blob),
-            "B": .init(mode: GIT_FILEMODE_BLOB, id: blob),
-        ]
-        let bytes = ObjectWriter.serialize(entries)
+        var entries = TreeEntries()
+        entries["ab"] = .init(mode: GIT_FILEMODE_BLOB, id: blob)
+        entries["a"] = .init(mode: GIT_FILEMODE_TREE, id: emptyTree)
+        entries["a.b"] = .init(mode: GIT_FILEMODE_BLOB, id: blob)
+        entries["a-c"] = .init(mode: GIT_FILEMODE_BLOB, id: blob)
+        entries["B"] = .init(mode: GIT_FILEMODE_BLOB, id: blob)
+        let bytes = entries.serialized()
         try bytes.write(to: folder.path + "/tree")
         let treeHex = try git(["hash-object", "-w", "-t", "tree", "tree"], in: folder.path).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(treeHex == (try ObjectWriter.hash(bytes, type: GIT_OBJECT_TREE)).hex)
@@ -32,6 +31,38 @@ struct ObjectWriterTests {
         #expect(!(try git(["fsck", "--strict"], in: folder.path, allowFailure: true)).contains("treeNotSorted"))
         let fsck = try git(["fsck", "--strict", "--no-dangling"], in: folder.path)
         #expect(fsck.isEmpty)
+    }
+}
+
+@Suite("GitStore: tree entries kept in order")
+struct TreeEntriesTests {
+    /// Inserts, replacements, removals and a name turning from file into folder, checked
+    /// against a full sort after every step.
+    @Test func editsKeepGitsOrder() throws {
+        let blob = try #require(ObjectID(hex: String(repeating: "ab", count: 20)))
+        let tree = try #require(ObjectID(hex: String(repeating: "cd", count: 20)))
+        var entries = TreeEntries()
+        var reference: [String: TreeEntries.Entry] = [:]
+        var generator = SystemRandomNumberGenerator()
+        let names = ["a", "a-c", "a.b", "ab", "a0", "B", "b", "ab.json", "ab-", "zz", "a/"].filter { !$0.contains("/") }
+        for step in 0..<400 {
+            let name = names.randomElement(using: &generator)!
+            let value: TreeEntries.Entry? = switch Int.random(in: 0..<3, using: &generator) {
+            case 0: nil
+            case 1: .init(mode: GIT_FILEMODE_TREE, id: tree)
+            default: .init(mode: GIT_FILEMODE_BLOB, id: blob)
+            }
+            entries[name] = value
+            reference[name] = value
+            #expect(entries.count == reference.count, "step \(step)")
+            #expect(entries[name]?.mode == value?.mode)
+            var expected = TreeEntries()
+            let sorted = reference.sorted {
+                TreeEntries.precedes(Array($0.key.utf8), $0.value.mode == GIT_FILEMODE_TREE, Array($1.key.utf8), $1.value.mode == GIT_FILEMODE_TREE)
+            }
+            for (name, entry) in sorted { expected.appendInOrder(name: Array(name.utf8), mode: entry.mode, oid: entry.id.oid) }
+            #expect(entries.serialized() == expected.serialized(), "step \(step)")
+        }
     }
 }
 

@@ -48,7 +48,7 @@ struct ObjectWriter {
     /// The tree `base` (nil: empty) with `updates` applied, rewriting only the trees on the
     /// changed paths. Returns nil when the result is empty.
     mutating func tree(base: ObjectID?, updates: [Update], folder: String = "") throws -> ObjectID? {
-        var entries = try base.map { try self.entries(of: $0, at: folder) } ?? [:]
+        var entries = try base.map { try self.entries(of: $0, at: folder) } ?? TreeEntries()
         var byFolder: [Substring: [Update]] = [:]
         for update in updates {
             guard let first = update.path.first else { continue }
@@ -72,10 +72,10 @@ struct ObjectWriter {
             }
         }
         guard !entries.isEmpty else { return nil }
-        let bytes = ObjectWriter.serialize(entries)
+        let bytes = entries.serialized()
         let id = try ObjectWriter.hash(bytes, type: GIT_OBJECT_TREE)
-        if id == base { return id }
         trees.insert(id, entries, at: folder)
+        if id == base { return id }
         return try write(bytes, type: GIT_OBJECT_TREE, id: id, folder: folder)
     }
 
@@ -84,65 +84,24 @@ struct ObjectWriter {
         try write([], type: GIT_OBJECT_TREE)
     }
 
-    struct Entry {
-        var mode: git_filemode_t
-        var id: ObjectID
-    }
+    typealias Entry = TreeEntries.Entry
 
-    private func entries(of tree: ObjectID, at folder: String) throws -> [String: Entry] {
-        if let cached = trees.entries(of: tree, at: folder) { return cached }
-        let parsed = try repository.withTree(tree) { pointer in
+    /// The entries of `tree`, taken from the cache (the caller puts back the version it
+    /// builds) or read from the repository (git keeps them in order).
+    private func entries(of tree: ObjectID, at folder: String) throws -> TreeEntries {
+        if let cached = trees.take(tree, at: folder) { return cached }
+        return try repository.withTree(tree) { pointer in
             let count = git_tree_entrycount(pointer)
-            var out = [String: Entry](minimumCapacity: count + 1)
+            var out = TreeEntries()
+            out.reserveCapacity(count + 1)
             for position in 0..<count {
                 let entry = git_tree_entry_byindex(pointer, position)
-                out[String(cString: git_tree_entry_name(entry))] = Entry(mode: git_tree_entry_filemode(entry), id: ObjectID(git_tree_entry_id(entry)))
+                let name = git_tree_entry_name(entry)!
+                out.appendInOrder(
+                    name: Array(UnsafeBufferPointer(start: UnsafeRawPointer(name).assumingMemoryBound(to: UInt8.self), count: strlen(name))),
+                    mode: git_tree_entry_filemode(entry), oid: git_tree_entry_id(entry).pointee)
             }
             return out
-        }
-        trees.insert(tree, parsed, at: folder)
-        return parsed
-    }
-
-    /// git's tree format: entries sorted by name (a tree's name compares as if it ended
-    /// in "/"), each `<octal mode> <name>\0<20-byte id>`. Runs for every folder on every
-    /// commit's path, so it avoids per-entry allocations.
-    static func serialize(_ entries: [String: Entry]) -> [UInt8] {
-        var items = entries.map { (name: $0.key, entry: $0.value) }
-        items.sort { precedes($0.name, $0.entry.mode == GIT_FILEMODE_TREE, $1.name, $1.entry.mode == GIT_FILEMODE_TREE) }
-        var out: [UInt8] = []
-        out.reserveCapacity(items.count * 40)
-        for item in items {
-            switch item.entry.mode {
-            case GIT_FILEMODE_TREE: out.append(contentsOf: treeMode)
-            case GIT_FILEMODE_BLOB: out.append(contentsOf: blobMode)
-            default: out.append(contentsOf: String(item.entry.mode.rawValue, radix: 8).utf8)
-            }
-            out.append(UInt8(ascii: " "))
-            out.append(contentsOf: item.name.utf8)
-            out.append(0)
-            out.append(contentsOf: item.entry.id.bytes)
-        }
-        return out
-    }
-
-    private static let treeMode = Array("40000".utf8)
-    private static let blobMode = Array("100644".utf8)
-
-    /// git's tree order: bytewise, a tree's name continuing with "/" where it ends.
-    static func precedes(_ first: String, _ firstIsTree: Bool, _ second: String, _ secondIsTree: Bool) -> Bool {
-        var first = first
-        var second = second
-        return first.withUTF8 { a in
-            second.withUTF8 { b in
-                let shared = min(a.count, b.count)
-                for position in 0..<shared where a[position] != b[position] {
-                    return a[position] < b[position]
-                }
-                let nextA = a.count > shared ? Int(a[shared]) : (firstIsTree ? 0x2f : -1)
-                let nextB = b.count > shared ? Int(b[shared]) : (secondIsTree ? 0x2f : -1)
-                return nextA < nextB
-            }
         }
     }
 

@@ -9,21 +9,22 @@
 /// One version per folder bounds it by the store's shape (about 66,000 folders at most with
 /// two-level fan-out); leaf folders are dropped in bulk beyond `capacity`.
 final class TreeCache {
-    typealias Entries = [String: ObjectWriter.Entry]
-
     private let capacity: Int
-    private var folders: [String: (id: ObjectID, entries: Entries)] = [:]
+    private var folders: [String: (id: ObjectID, entries: TreeEntries)] = [:]
 
     init(capacity: Int = 4096) {
         self.capacity = capacity
     }
 
-    func entries(of tree: ObjectID, at folder: String) -> Entries? {
+    /// The cached entries of `tree`, removed from the cache so the caller can change them
+    /// without a copy; it inserts the version it builds. (A batch that fails leaves the
+    /// cache holding trees no commit refers to: harmless, a lookup checks the id.)
+    func take(_ tree: ObjectID, at folder: String) -> TreeEntries? {
         guard let cached = folders[folder], cached.id == tree else { return nil }
-        return cached.entries
+        return folders.removeValue(forKey: folder)?.entries
     }
 
-    func insert(_ tree: ObjectID, _ entries: Entries, at folder: String) {
+    func insert(_ tree: ObjectID, _ entries: TreeEntries, at folder: String) {
         if folders.count >= capacity, folders[folder] == nil {
             // Keep the upper levels (few, large, on every commit's path); drop the leaves.
             folders = folders.filter { $0.key.split(separator: "/").count < 3 }
