@@ -43,7 +43,6 @@ let package = Package(
             dependencies: [
                 "GitStore", "SCIM", "CPlatform",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // HTTP (Hummingbird 2): routes, auth, conditional requests, limits, TLS, logging.

@@ -10,7 +10,7 @@ import TestSupport
 struct PackFileWriterTests {
     private func object(_ text: String, type: git_object_t = GIT_OBJECT_BLOB) throws -> PackFileWriter.Object {
         let bytes = Array(text.utf8)
-        return PackFileWriter.Object(id: try ObjectWriter.hash(bytes, type: type), type: type, bytes: bytes)
+        return PackFileWriter.Object(id: ObjectID.hashing(bytes, type: type), type: type, bytes: bytes)
     }
 
     @Test func gitVerifiesThePackAndReadsEveryObjectBack() throws {

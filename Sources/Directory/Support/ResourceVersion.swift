@@ -1,4 +1,3 @@
-import Crypto
 import GitStore
 
 /// A resource's version (`meta.version`, the `ETag` header): the git blob id of its file,
@@ -15,9 +14,6 @@ enum ResourceVersion {
 
     /// The git blob id of these bytes, in hex.
     static func blobID(_ bytes: [UInt8]) -> String {
-        var hasher = Insecure.SHA1()
-        hasher.update(data: Array("blob \(bytes.count)\0".utf8))
-        hasher.update(data: bytes)
-        return ObjectID(bytes: Array(hasher.finalize()))!.hex
+        ObjectID.blob(hashing: bytes).hex
     }
 }

@@ -69,7 +69,7 @@ extension Writer {
 
         for path in suspects.sorted() {
             let expected = try headTree.flatMap { try repository.entry(at: path, inTree: $0) }.flatMap { $0.isTree ? nil : $0.id }
-            let actual = try workingTree.read(path).map { try Writer.hash($0) }
+            let actual = try workingTree.read(path).map { ObjectID.blob(hashing: $0) }
             if expected != actual {
                 try restoreFromHead(path)
                 report.restoredPaths.append(path)
@@ -103,14 +103,5 @@ extension Writer {
             out.append(Delta(path: String(cString: file), status: delta.pointee.status))
         }
         return out
-    }
-
-    /// The blob id git would give these bytes.
-    static func hash(_ bytes: [UInt8]) throws -> ObjectID {
-        var oid = git_oid()
-        _ = try bytes.withUnsafeBytes { raw in
-            try gitCheck(git_odb_hash(&oid, raw.baseAddress, raw.count, GIT_OBJECT_BLOB), "hash")
-        }
-        return ObjectID(oid)
     }
 }

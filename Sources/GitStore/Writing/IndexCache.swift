@@ -80,6 +80,28 @@ final class IndexCache {
         return out
     }
 
+    /// The entries of `folder` when it holds only files, as the index has them (nil when
+    /// it has a subfolder, or nothing). Whether they still match a given tree is for the
+    /// caller to check: the index can lag behind HEAD.
+    func leafEntries(of folder: String) -> TreeEntries? {
+        let prefix = folder + "/"
+        var position = 0
+        guard git_index_find_prefix(&position, pointer, prefix) == 0 else { return nil }
+        let prefixLength = prefix.utf8.count
+        var out = TreeEntries()
+        let count = git_index_entrycount(pointer)
+        while position < count, let entry = git_index_get_byindex(pointer, position), let cPath = entry.pointee.path {
+            let length = strlen(cPath)
+            let isUnder = length > prefixLength && prefix.withCString { memcmp($0, cPath, prefixLength) == 0 }
+            guard isUnder else { break }
+            let name = UnsafeRawBufferPointer(start: cPath + prefixLength, count: length - prefixLength)
+            if name.contains(UInt8(ascii: "/")) { return nil }
+            out.appendInOrder(name: Array(name), mode: git_filemode_t(rawValue: entry.pointee.mode), oid: entry.pointee.id)
+            position += 1
+        }
+        return out.isEmpty ? nil : out
+    }
+
     /// Re-reads `.git/index` from disk (another process, or plain git, wrote it).
     func reload() throws {
         try gitCheck(git_index_read(pointer, 1), "read index")

@@ -8,20 +8,23 @@ import Foundation
 /// use it) costs, in libgit2 1.5, a "freshen" lookup of the new id in every pack, and when
 /// it is missing — always, for a new object — a rescan of `.git/objects/pack`: 130 µs per
 /// object with a few dozen packs, more than the rest of a commit. The ids are computed here
-/// (`git_odb_hash`), the bytes built in the formats git defines, and the objects handed to
+/// (`ObjectID.hashing`), the bytes built in the formats git defines, and the objects handed to
 /// the mempack backend directly. Existing trees are read through the repository as usual.
 struct ObjectWriter {
     let repository: Repository
     let memory: UnsafeMutablePointer<git_odb_backend>
     let trees: TreeCache
+    /// Where a folder of files is rebuilt from when the cache misses (checked by id).
+    let index: IndexCache?
 
     /// Objects written, in order, with their bytes (they make up the batch's pack).
     private(set) var written: [PackFileWriter.Object] = []
 
-    init(repository: Repository, memory: UnsafeMutablePointer<git_odb_backend>, trees: TreeCache) {
+    init(repository: Repository, memory: UnsafeMutablePointer<git_odb_backend>, trees: TreeCache, index: IndexCache? = nil) {
         self.repository = repository
         self.memory = memory
         self.trees = trees
+        self.index = index
     }
 
     mutating func blob(_ bytes: [UInt8]) throws -> ObjectID {
@@ -73,7 +76,7 @@ struct ObjectWriter {
         }
         guard !entries.isEmpty else { return nil }
         let bytes = entries.serialized()
-        let id = try ObjectWriter.hash(bytes, type: GIT_OBJECT_TREE)
+        let id = ObjectID.hashing(bytes, type: GIT_OBJECT_TREE)
         trees.insert(id, entries, at: folder)
         if id == base { return id }
         return try write(bytes, type: GIT_OBJECT_TREE, id: id, folder: folder)
@@ -87,9 +90,16 @@ struct ObjectWriter {
     typealias Entry = TreeEntries.Entry
 
     /// The entries of `tree`, taken from the cache (the caller puts back the version it
-    /// builds) or read from the repository (git keeps them in order).
+    /// builds), rebuilt from the index, or read from the repository (git keeps them in
+    /// order). The cache holds the upper folders; at 100k users most leaf folders are not
+    /// in it, and rebuilding one from the in-memory index costs a fraction of reading it
+    /// back from a pack. The rebuilt tree is used only if it hashes to `tree`.
     private func entries(of tree: ObjectID, at folder: String) throws -> TreeEntries {
         if let cached = trees.take(tree, at: folder) { return cached }
+        if !folder.isEmpty, let rebuilt = index?.leafEntries(of: folder),
+           ObjectID.hashing(rebuilt.serialized(), type: GIT_OBJECT_TREE) == tree {
+            return rebuilt
+        }
         return try repository.withTree(tree) { pointer in
             let count = git_tree_entrycount(pointer)
             var out = TreeEntries()
@@ -105,16 +115,8 @@ struct ObjectWriter {
         }
     }
 
-    static func hash(_ bytes: [UInt8], type: git_object_t) throws -> ObjectID {
-        var oid = git_oid()
-        _ = try bytes.withUnsafeBytes { raw in
-            try gitCheck(git_odb_hash(&oid, raw.baseAddress, raw.count, type), "hash object")
-        }
-        return ObjectID(oid)
-    }
-
     private mutating func write(_ bytes: [UInt8], type: git_object_t, id known: ObjectID? = nil, folder: String? = nil) throws -> ObjectID {
-        let id = try known ?? ObjectWriter.hash(bytes, type: type)
+        let id = known ?? ObjectID.hashing(bytes, type: type)
         var oid = id.oid
         _ = try bytes.withUnsafeBytes { raw in
             try gitCheck(memory.pointee.write(memory, &oid, raw.baseAddress, raw.count, type), "write object")

@@ -59,7 +59,7 @@ extension Writer {
         for change in changes { finalStates[change.path] = change.newBlob.map { .blob($0) } ?? .absent }
         var touchedWorkingTree = false
         do {
-            var objects = ObjectWriter(repository: repository, memory: memoryBackend, trees: treeCache)
+            var objects = ObjectWriter(repository: repository, memory: memoryBackend, trees: treeCache, index: index)
             let commit = try objects.commit(tree: tree, parent: head, author: author, committer: .scimgit, message: message)
             let subject = message.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
             try finish(newHead: commit, newTree: tree, newObjects: objects.written, finalStates: finalStates, subject: subject, touched: &touchedWorkingTree)
@@ -120,7 +120,7 @@ extension Writer {
     private func stage(
         _ spec: CommitSpec, parent: ObjectID?, tree: ObjectID?
     ) throws -> (ObjectID?, ObjectID?, [PackFileWriter.Object], [String: FinalState]) {
-        var objects = ObjectWriter(repository: repository, memory: memoryBackend, trees: treeCache)
+        var objects = ObjectWriter(repository: repository, memory: memoryBackend, trees: treeCache, index: index)
         var updates: [ObjectWriter.Update] = []
         var states: [String: FinalState] = [:]
         for (path, change) in spec.changes.sorted(by: { $0.key < $1.key }) {

@@ -43,7 +43,7 @@ extension Writer {
     func syncWorkingFile(_ path: String, to blob: ObjectID?) throws {
         let bytes = try workingTree.read(path)
         if let blob {
-            if let bytes, try Writer.hash(bytes) == blob {
+            if let bytes, ObjectID.blob(hashing: bytes) == blob {
                 if index.blob(at: path) != blob, let info = workingTree.fileStatus(path) {
                     try index.set(path, blob: blob, stat: info)
                 }
