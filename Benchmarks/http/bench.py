@@ -304,7 +304,7 @@ def main():
 
     # 2. Workloads, durable.
     scim = {}
-    for name, script in [("get", "get.lua"), ("lookup", "lookup.lua"), ("list", "list.lua")]:
+    for name, script in [("floor", "floor.lua"), ("get", "get.lua"), ("lookup", "lookup.lua"), ("list", "list.lua")]:
         wait_quiet()
         log(f"scimgit {name}...")
         scim[name] = wrk(server.port, script, data)
@@ -420,6 +420,8 @@ def render(r):
 
     nginx = r.get("nginx", {}).get("rps")
     cn, cf = r.get("c_nofsync"), r.get("c_fsync")
+    if "floor" in s:
+        row("HTTP floor: GET /ServiceProviderConfig (no file, for reference)", "floor", f"nginx {nginx:.0f}" if nginx else None, nginx)
     row("GET /Users/{id}", "get", f"nginx {nginx:.0f}" if nginx else None, nginx, "get")
     row("userName lookup (Okta)", "lookup", f"nginx {nginx:.0f}" if nginx else None, nginx, "lookup")
     row("list page of 100, random startIndex", "list", None, None, "list")

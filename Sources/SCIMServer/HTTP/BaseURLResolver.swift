@@ -50,36 +50,43 @@ struct BaseURLResolver: Sendable {
     }
 
     /// `host`, `host:port`, `[v6]` or `[v6]:port`, lowercased; nil for anything else.
+    /// (Checked byte by byte: it runs on every request.)
     static func validAuthority(_ text: String) -> String? {
         let text = text.trimmingASCIIWhitespace.lowercased()
-        guard !text.isEmpty, text.utf8.count <= 261 else { return nil }
-        var host = Substring(text)
-        var port: Substring?
-        if host.hasPrefix("[") {
-            guard let close = host.firstIndex(of: "]") else { return nil }
-            let inside = host[host.index(after: host.startIndex)..<close]
-            guard !inside.isEmpty, inside.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else { return nil }
-            let rest = host[host.index(after: close)...]
-            if !rest.isEmpty {
-                guard rest.hasPrefix(":") else { return nil }
-                port = rest.dropFirst()
+        let bytes = Array(text.utf8)
+        guard !bytes.isEmpty, bytes.count <= 261 else { return nil }
+        var portStart: Int?
+        if bytes[0] == UInt8(ascii: "[") {
+            guard let close = bytes.firstIndex(of: UInt8(ascii: "]")), close > 1 else { return nil }
+            guard bytes[1..<close].allSatisfy({ isHexDigit($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }) else { return nil }
+            if close + 1 < bytes.count {
+                guard bytes[close + 1] == UInt8(ascii: ":") else { return nil }
+                portStart = close + 2
             }
-            host = host[...close]
         } else {
-            if let colon = host.firstIndex(of: ":") {
-                port = host[host.index(after: colon)...]
-                host = host[..<colon]
-            }
-            guard !host.isEmpty, host.allSatisfy({ ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "." || $0 == "-" || $0 == "_" }) else {
+            let colon = bytes.firstIndex(of: UInt8(ascii: ":"))
+            let host = bytes[..<(colon ?? bytes.count)]
+            guard !host.isEmpty, host.allSatisfy({ isLetterOrDigit($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }) else {
                 return nil
             }
+            portStart = colon.map { $0 + 1 }
         }
-        if let port {
-            guard !port.isEmpty, port.count <= 5, port.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(port), number <= 65535 else {
+        if let portStart {
+            let port = bytes[portStart...]
+            guard !port.isEmpty, port.count <= 5, port.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+                  port.reduce(0, { $0 * 10 + Int($1 - UInt8(ascii: "0")) }) <= 65535 else {
                 return nil
             }
         }
         return text
+    }
+
+    private static func isLetterOrDigit(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+    }
+
+    private static func isHexDigit(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
     }
 
     static func trimmingTrailingSlashes(_ url: String) -> String {

@@ -31,7 +31,7 @@ import Testing
         #expect(tls.baseURL(for: request(authority: "scim.example.com")) == "https://scim.example.com/scim/v2")
     }
 
-    @Test(arguments: ["evil.com/path", "a b", "host:99999", "host:port", "[zz]", "x\"y", ""])
+    @Test(arguments: ["evil.com/path", "a b", "host:99999", "host:port", "[zz]", "x\"y", "", "host:", "host:123456", "[::1]x", "[]", "[::1]:", "münchen.de", ":80"])
     func anImplausibleHostFallsBackToTheListeningAddress(host: String) {
         #expect(resolver().baseURL(for: request(authority: host)) == "http://127.0.0.1:8080/scim/v2")
     }
