@@ -12,11 +12,39 @@ struct TreeEntries {
         var id: ObjectID
     }
 
+    /// An entry with its serialized header (`<octal mode> <name>\0`) built once, so that
+    /// serializing the tree is two copies per entry.
     private struct Item {
-        var name: [UInt8]
+        var header: [UInt8]
         var mode: git_filemode_t
         var oid: git_oid
         var isTree: Bool { mode == GIT_FILEMODE_TREE }
+
+        init(name: [UInt8], mode: git_filemode_t, oid: git_oid) {
+            var header = Item.modeText(mode)
+            header.append(UInt8(ascii: " "))
+            header.append(contentsOf: name)
+            header.append(0)
+            self.header = header
+            self.mode = mode
+            self.oid = oid
+        }
+
+        /// The name: the header between the space and the final NUL.
+        func withName<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+            header.withUnsafeBufferPointer { all in
+                let start = all.firstIndex(of: UInt8(ascii: " ")).map { $0 + 1 } ?? 0
+                return body(UnsafeBufferPointer(rebasing: all[start..<(all.count - 1)]))
+            }
+        }
+
+        static func modeText(_ mode: git_filemode_t) -> [UInt8] {
+            switch mode {
+            case GIT_FILEMODE_TREE: return Array("40000".utf8)
+            case GIT_FILEMODE_BLOB: return Array("100644".utf8)
+            default: return Array(String(mode.rawValue, radix: 8).utf8)
+            }
+        }
     }
 
     private var items: [Item] = []
@@ -43,8 +71,7 @@ struct TreeEntries {
         set {
             let bytes = Array(name.utf8)
             if let existing = position(of: bytes) {
-                if let newValue, (newValue.mode == GIT_FILEMODE_TREE) == items[existing].isTree {
-                    items[existing].mode = newValue.mode
+                if let newValue, newValue.mode == items[existing].mode {
                     items[existing].oid = newValue.id.oid
                     return
                 }
@@ -59,31 +86,30 @@ struct TreeEntries {
 
     /// git's tree format: `<octal mode> <name>\0<20-byte id>` per entry, in order.
     func serialized() -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(items.count * 44)
-        for item in items {
-            switch item.mode {
-            case GIT_FILEMODE_TREE: out.append(contentsOf: TreeEntries.treeMode)
-            case GIT_FILEMODE_BLOB: out.append(contentsOf: TreeEntries.blobMode)
-            default: out.append(contentsOf: String(item.mode.rawValue, radix: 8).utf8)
+        let size = items.reduce(0) { $0 + $1.header.count + 20 }
+        return [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            guard let base = buffer.baseAddress.map(UnsafeMutableRawPointer.init) else { return }
+            var offset = 0
+            for item in items {
+                item.header.withUnsafeBytes { header in
+                    (base + offset).copyMemory(from: header.baseAddress!, byteCount: header.count)
+                }
+                offset += item.header.count
+                withUnsafeBytes(of: item.oid.id) { id in
+                    (base + offset).copyMemory(from: id.baseAddress!, byteCount: 20)
+                }
+                offset += 20
             }
-            out.append(UInt8(ascii: " "))
-            out.append(contentsOf: item.name)
-            out.append(0)
-            withUnsafeBytes(of: item.oid.id) { out.append(contentsOf: $0) }
+            initialized = size
         }
-        return out
     }
-
-    private static let treeMode = Array("40000".utf8)
-    private static let blobMode = Array("100644".utf8)
 
     /// Where `name` is, whether it names a blob or a tree (their places in git's order
     /// differ, so both are looked at).
     private func position(of name: [UInt8]) -> Int? {
         for isTree in [false, true] {
             let at = insertionPoint(name, isTree: isTree)
-            if at < items.count, items[at].name == name { return at }
+            if at < items.count, items[at].withName({ $0.elementsEqual(name) }) { return at }
         }
         return nil
     }
@@ -94,7 +120,10 @@ struct TreeEntries {
         var high = items.count
         while low < high {
             let middle = (low + high) / 2
-            if TreeEntries.precedes(items[middle].name, items[middle].isTree, name, isTree) {
+            let before = items[middle].withName { existing in
+                name.withUnsafeBufferPointer { TreeEntries.precedes(existing, items[middle].isTree, $0, isTree) }
+            }
+            if before {
                 low = middle + 1
             } else {
                 high = middle
@@ -105,16 +134,16 @@ struct TreeEntries {
 
     /// git's tree order: bytewise, a tree's name continuing with "/" where it ends.
     static func precedes(_ a: [UInt8], _ aIsTree: Bool, _ b: [UInt8], _ bIsTree: Bool) -> Bool {
-        a.withUnsafeBufferPointer { a in
-            b.withUnsafeBufferPointer { b in
-                let shared = min(a.count, b.count)
-                for position in 0..<shared where a[position] != b[position] {
-                    return a[position] < b[position]
-                }
-                let nextA = a.count > shared ? Int(a[shared]) : (aIsTree ? 0x2f : -1)
-                let nextB = b.count > shared ? Int(b[shared]) : (bIsTree ? 0x2f : -1)
-                return nextA < nextB
-            }
+        a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in precedes(a, aIsTree, b, bIsTree) } }
+    }
+
+    static func precedes(_ a: UnsafeBufferPointer<UInt8>, _ aIsTree: Bool, _ b: UnsafeBufferPointer<UInt8>, _ bIsTree: Bool) -> Bool {
+        let shared = min(a.count, b.count)
+        for position in 0..<shared where a[position] != b[position] {
+            return a[position] < b[position]
         }
+        let nextA = a.count > shared ? Int(a[shared]) : (aIsTree ? 0x2f : -1)
+        let nextB = b.count > shared ? Int(b[shared]) : (bIsTree ? 0x2f : -1)
+        return nextA < nextB
     }
 }
