@@ -5,10 +5,13 @@ import Glibc
 import Darwin
 #endif
 
-/// The checked-out files. Writes go to a temporary file in the same folder and are renamed
-/// over the target, so a reader sees either the old or the new file, never half of one.
+/// The checked-out files. Writes go to a temporary file (a new one in the same folder, or a
+/// spare inode, see `SpareFiles`) and are renamed over the target, so a reader sees either
+/// the old or the new file, never half of one.
 struct WorkingTree: Sendable {
     let root: String
+    /// The writer's spare inodes (nil for readers).
+    var spares: SpareFiles? = nil
 
     /// Prefix of temporary files; recovery removes any it finds.
     static let temporaryMarker = ".scimgit-tmp-"
@@ -20,17 +23,40 @@ struct WorkingTree: Sendable {
         try WorkingTree.readFile(absolute(path))
     }
 
+    /// Reads a whole file. The file's status is compared before and after the read: a
+    /// spare inode being refilled (`SpareFiles`: mode 000, times changing) is read again,
+    /// so a reader that opened a file just before it was replaced, and is overtaken by the
+    /// reuse of its inode, never returns a mix of two versions.
     static func readFile(_ absolutePath: String) throws -> [UInt8]? {
+        for attempt in 0..<50 {
+            if attempt > 0 { usleep(UInt32(min(attempt, 10)) * 100) }
+            switch try readOnce(absolutePath) {
+            case .missing: return nil
+            case let .read(bytes): return bytes
+            case .changing: continue
+            }
+        }
+        throw GitStoreError.busy("\(absolutePath) kept changing while it was read")
+    }
+
+    private enum ReadOutcome {
+        case missing
+        case read([UInt8])
+        case changing
+    }
+
+    private static func readOnce(_ absolutePath: String) throws -> ReadOutcome {
         let fd = open(absolutePath, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
-            if errno == ENOENT || errno == ENOTDIR { return nil }
+            if errno == ENOENT || errno == ENOTDIR { return .missing }
             throw GitStoreError.io(operation: "open", path: absolutePath, errno: errno)
         }
         defer { close(fd) }
-        var info = Glibc.stat()
-        guard fstat(fd, &info) == 0 else { throw GitStoreError.io(operation: "stat", path: absolutePath, errno: errno) }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        var capacity = max(Int(info.st_size), 0) + 1
+        var before = Glibc.stat()
+        guard fstat(fd, &before) == 0 else { throw GitStoreError.io(operation: "stat", path: absolutePath, errno: errno) }
+        guard (before.st_mode & S_IFMT) == S_IFREG else { return .missing }
+        if before.st_mode & 0o777 == 0 { return .changing }
+        var capacity = max(Int(before.st_size), 0) + 1
         var buffer = [UInt8](repeating: 0, count: capacity)
         var filled = 0
         while true {
@@ -49,22 +75,34 @@ struct WorkingTree: Sendable {
             filled += count
             // Files are replaced whole, never grown in place: once the size read by fstat
             // is there, a second read would only return end of file.
-            if filled == Int(info.st_size) && filled > 0 { break }
+            if filled == Int(before.st_size) && filled > 0 { break }
         }
+        var after = Glibc.stat()
+        guard fstat(fd, &after) == 0 else { throw GitStoreError.io(operation: "stat", path: absolutePath, errno: errno) }
+        let unchanged = after.st_mode == before.st_mode && after.st_size == before.st_size
+            && after.st_mtim.tv_sec == before.st_mtim.tv_sec && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec
+            && after.st_ctim.tv_sec == before.st_ctim.tv_sec && after.st_ctim.tv_nsec == before.st_ctim.tv_nsec
+        guard unchanged, filled == Int(after.st_size) else { return .changing }
         buffer.removeSubrange(filled...)
-        return buffer
+        return .read(buffer)
     }
 
     /// Writes `bytes` at `path` atomically and returns the new file's stat data.
     func write(_ bytes: [UInt8], to path: String) throws -> Glibc.stat {
         let target = absolute(path)
         try makeParentFolders(of: path)
-        let slash = target.lastIndex(of: "/")!
-        let temporary = String(target[..<target.index(after: slash)]) + WorkingTree.temporaryMarker
-            + String(target[target.index(after: slash)...]) + ".\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw GitStoreError.io(operation: "create", path: temporary, errno: errno) }
-        try AtomicFileWrite.finish(fd, temporary: temporary, bytes: bytes, target: target)
+        if let spare = spares?.take() {
+            try AtomicFileWrite.finish(
+                spare.fd, temporary: spare.path, bytes: bytes, target: target, permissions: spare.mode, truncate: true,
+                beforeRename: { spares?.retire(target) })
+        } else {
+            let slash = target.lastIndex(of: "/")!
+            let temporary = String(target[..<target.index(after: slash)]) + WorkingTree.temporaryMarker
+                + String(target[target.index(after: slash)...]) + ".\(getpid())"
+            let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw GitStoreError.io(operation: "create", path: temporary, errno: errno) }
+            try AtomicFileWrite.finish(fd, temporary: temporary, bytes: bytes, target: target, beforeRename: { spares?.retire(target) })
+        }
         var info = Glibc.stat()
         guard lstat(target, &info) == 0 else { throw GitStoreError.io(operation: "stat", path: target, errno: errno) }
         return info
@@ -73,6 +111,7 @@ struct WorkingTree: Sendable {
     /// Removes the file and then every folder on its way that became empty.
     func delete(_ path: String) throws {
         let target = absolute(path)
+        spares?.retire(target)
         if unlink(target) != 0 && errno != ENOENT && errno != ENOTDIR {
             throw GitStoreError.io(operation: "unlink", path: target, errno: errno)
         }

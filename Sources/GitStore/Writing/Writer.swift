@@ -39,7 +39,7 @@ final class Writer {
         self.root = root
         self.gitDirectory = gitDirectory
         self.options = options
-        self.workingTree = WorkingTree(root: root)
+        self.workingTree = WorkingTree(root: root, spares: options.readOnly ? nil : SpareFiles(folder: StorePaths.join(gitDirectory, "scimgit-spare")))
         let repository = try Repository(path: root)
         self.repository = repository
         (objectDatabase, memoryBackend) = try Writer.attachMemoryBackend(to: repository)
