@@ -90,6 +90,12 @@ public final class Directory: ResourceService {
     public func get(_ type: ResourceType, id: String, projection: Projection, context: RequestContext) async throws(SCIMError) -> ResourceRecord {
         try await followHead(context)
         let kind = try self.kind(type)
+        if projection.isDefault {
+            guard let record = try resources.render(kind, id.lowercased(), type: type, baseURL: context.baseURL, renderer: renderer) else {
+                throw SCIMError.notFound("\(type.name) \(id) not found")
+            }
+            return record
+        }
         guard let stored = try resources.read(kind, id.lowercased()) else {
             throw SCIMError.notFound("\(type.name) \(id) not found")
         }

@@ -20,40 +20,78 @@ struct ResourceRenderer {
         switch stored.kind {
         case .user:
             if projection.isDefault || projection.includes("groups", as: type) {
-                let groups = index.read { state in
-                    (state.memberOf[id].map(Array.init) ?? []).compactMap { group -> (String, String)? in
-                        guard let summary = state.summary(group) else { return nil }
-                        return (group, summary.name)
-                    }
-                }
-                if !groups.isEmpty {
-                    document["groups"] = .array(groups.sorted { $0.0 < $1.0 }.map { group, name in
-                        .object([
-                            "value": .string(group), "display": .string(name),
-                            "$ref": .string(baseURL + "/Groups/" + group), "type": .string("direct"),
-                        ])
-                    })
-                }
+                let groups = self.groups(of: id, baseURL: baseURL)
+                if !groups.isEmpty { document["groups"] = .array(groups) }
             }
         case .group:
             if includeMembers ?? (projection.isDefault || projection.includes("members", as: type)) {
-                let members = index.read { state in
-                    let displays = state.memberDisplays[id] ?? [:]
-                    return (state.members[id] ?? [:]).map { member, kind in (member, kind, displays[member] ?? state.summary(member)?.name) }
-                }
-                if !members.isEmpty {
-                    document["members"] = .array(members.sorted { $0.0 < $1.0 }.map { member, kind, name in
-                        var entry: [String: JSONValue] = [
-                            "value": .string(member), "type": .string(kind.rawValue),
-                            "$ref": .string(baseURL + (kind == .user ? "/Users/" : "/Groups/") + member),
-                        ]
-                        if let name { entry["display"] = .string(name) }
-                        return .object(entry)
-                    })
-                }
+                let members = self.members(of: id, baseURL: baseURL)
+                if !members.isEmpty { document["members"] = .array(members) }
             }
         }
         let output = projection.isDefault ? JSONValue.object(document) : projection.apply(to: .object(document), as: type)
         return ResourceRecord(type: type, id: id, version: version, document: output)
+    }
+
+    /// The same answer for the default projection, built from the file's bytes without a
+    /// parse (`JSONCompactor`): the members added to `meta` and the derived list spliced
+    /// in. Nil when the bytes need the parsing path (not ours, or edited by hand).
+    func render(
+        bytes: [UInt8], kind: MemberKind, type: ResourceType, id: String, baseURL: String, includeMembers: Bool? = nil
+    ) -> ResourceRecord? {
+        let version = ResourceVersion.of(bytes)
+        var derived: [(key: String, value: [UInt8])] = []
+        switch kind {
+        case .user:
+            let groups = self.groups(of: id, baseURL: baseURL)
+            if !groups.isEmpty { derived.append(("groups", JSONValue.array(groups).serialized(.compact))) }
+        case .group:
+            if includeMembers ?? true {
+                let members = self.members(of: id, baseURL: baseURL)
+                if !members.isEmpty { derived.append(("members", JSONValue.array(members).serialized(.compact))) }
+            }
+        }
+        guard let body = JSONCompactor.compact(
+            bytes, nestedIn: "meta",
+            nested: [
+                ("location", JSONValue.string(baseURL + type.endpoint + "/" + id).serialized(.compact)),
+                ("version", JSONValue.string(version).serialized(.compact)),
+            ],
+            topLevel: derived,
+            expectedNested: [("resourceType", JSONValue.string(type.name).serialized(.compact))])
+        else { return nil }
+        return ResourceRecord(type: type, id: id, version: version, body: body)
+    }
+
+    /// `User.groups`: the groups the user is a direct member of, by id.
+    private func groups(of id: String, baseURL: String) -> [JSONValue] {
+        let groups = index.read { state in
+            (state.memberOf[id].map(Array.init) ?? []).compactMap { group -> (String, String)? in
+                guard let summary = state.summary(group) else { return nil }
+                return (group, summary.name)
+            }
+        }
+        return groups.sorted { $0.0 < $1.0 }.map { group, name in
+            .object([
+                "value": .string(group), "display": .string(name),
+                "$ref": .string(baseURL + "/Groups/" + group), "type": .string("direct"),
+            ])
+        }
+    }
+
+    /// `Group.members`, by id, with their display names.
+    private func members(of id: String, baseURL: String) -> [JSONValue] {
+        let members = index.read { state in
+            let displays = state.memberDisplays[id] ?? [:]
+            return (state.members[id] ?? [:]).map { member, kind in (member, kind, displays[member] ?? state.summary(member)?.name) }
+        }
+        return members.sorted { $0.0 < $1.0 }.map { member, kind, name in
+            var entry: [String: JSONValue] = [
+                "value": .string(member), "type": .string(kind.rawValue),
+                "$ref": .string(baseURL + (kind == .user ? "/Users/" : "/Groups/") + member),
+            ]
+            if let name { entry["display"] = .string(name) }
+            return .object(entry)
+        }
     }
 }

@@ -83,7 +83,10 @@ struct SearchEngine {
                 continue
             }
             let id = lists[list][offset - skipped]
-            if let stored = try load(types[list], id) {
+            if request.projection.isDefault {
+                let kind: MemberKind = types[list].id == "Group" ? .group : .user
+                if let record = try store.render(kind, id, type: types[list], baseURL: baseURL, renderer: renderer) { records.append(record) }
+            } else if let stored = try load(types[list], id) {
                 records.append(renderer.render(stored, type: types[list], id: id, projection: request.projection, baseURL: baseURL))
             }
             offset += 1

@@ -135,9 +135,17 @@ struct GroupMembers: MemberSet {
 /// Reads committed resource files for the writer and the readers alike.
 enum CommittedFiles {
     static func read(_ path: String, id: String, kind: MemberKind, store: GitStore, index: DirectoryIndex) throws(SCIMError) -> StoredDocument? {
+        guard let bytes = try readBytes(path, id: id, store: store, index: index) else { return nil }
+        return try parse(bytes, path: path, kind: kind)
+    }
+
+    /// The file's bytes, unparsed (nil: no such resource).
+    static func readBytes(_ path: String, id: String, store: GitStore, index: DirectoryIndex) throws(SCIMError) -> [UInt8]? {
         let bytes: [UInt8]?
         do {
             bytes = try store.readWorkingFile(path)
+        } catch let error as GitStoreError where error.isBusy {
+            throw SCIMError(status: 503, detail: "\(path) is being rewritten; try again")
         } catch {
             throw SCIMError.internalError("cannot read \(path): \(error)")
         }
@@ -145,6 +153,10 @@ enum CommittedFiles {
             if let broken = index.read({ $0.broken[id] }) { throw brokenFile(broken) }
             return nil
         }
+        return bytes
+    }
+
+    static func parse(_ bytes: [UInt8], path: String, kind: MemberKind) throws(SCIMError) -> StoredDocument {
         guard let parsed = try? JSONValue.parse(bytes), case let .object(document) = parsed else {
             throw brokenFile(path)
         }

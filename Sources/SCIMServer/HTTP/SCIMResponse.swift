@@ -8,9 +8,13 @@ enum SCIMResponse {
     static let mediaType = "application/scim+json"
 
     static func json(_ body: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        json(bytes: body.serialized(.compact), status: status, headers: headers)
+    }
+
+    /// JSON already serialized.
+    static func json(bytes: [UInt8], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var headers = headers
         headers[.contentType] = mediaType
-        let bytes = body.serialized(.compact)
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 

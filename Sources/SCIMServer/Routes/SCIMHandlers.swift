@@ -60,6 +60,6 @@ struct SCIMHandlers<Service: ResourceService>: Sendable {
     func resourceResponse(_ record: ResourceRecord, status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {
         var headers = headers
         if !record.version.isEmpty { headers[.eTag] = record.version }
-        return SCIMResponse.json(record.document, status: status, headers: headers)
+        return SCIMResponse.json(bytes: record.serialized, status: status, headers: headers)
     }
 }

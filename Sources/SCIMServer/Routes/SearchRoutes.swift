@@ -11,7 +11,7 @@ extension SCIMHandlers {
         let query = try QueryParameters(request.uri.query)
         let searchRequest = try SearchRequest(query: query.dictionary, for: type, limits: paging)
         let result = try await service.search([type], searchRequest, context: serviceContext(request, context))
-        return SCIMResponse.json(result.listResponse.json)
+        return SCIMResponse.json(bytes: result.serializedListResponse)
     }
 
     /// `POST /Users/.search` (one type) or `POST /.search` (every type) with a
@@ -21,6 +21,6 @@ extension SCIMHandlers {
         let searchRequest = try SearchRequest(body: body, for: type, limits: paging)
         let types = type.map { [$0] } ?? service.registry.resourceTypes
         let result = try await service.search(types, searchRequest, context: serviceContext(request, context))
-        return SCIMResponse.json(result.listResponse.json)
+        return SCIMResponse.json(bytes: result.serializedListResponse)
     }
 }
