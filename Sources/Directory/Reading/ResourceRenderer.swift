@@ -17,17 +17,12 @@ struct ResourceRenderer {
         meta["location"] = .string(baseURL + type.endpoint + "/" + id)
         meta["version"] = .string(version)
         document["meta"] = .object(meta)
-        switch stored.kind {
-        case .user:
-            if projection.isDefault || projection.includes("groups", as: type) {
-                let groups = self.groups(of: id, baseURL: baseURL)
-                if !groups.isEmpty { document["groups"] = .array(groups) }
-            }
-        case .group:
-            if includeMembers ?? (projection.isDefault || projection.includes("members", as: type)) {
-                let members = self.members(of: id, baseURL: baseURL)
-                if !members.isEmpty { document["members"] = .array(members) }
-            }
+        let key = ResourceRenderer.derivedKey(stored.kind)
+        let wanted = projection.isDefault || projection.includes(key, as: type)
+        // `includeMembers` (a PATCH answer on a large group) decides for members only.
+        let include = stored.kind == .group ? includeMembers ?? wanted : wanted
+        if include, let list = derived(stored.kind, id: id, baseURL: baseURL) {
+            document[key] = .array(list)
         }
         let output = projection.isDefault ? JSONValue.object(document) : projection.apply(to: .object(document), as: type)
         return ResourceRecord(type: type, id: id, version: version, document: output)
@@ -40,16 +35,10 @@ struct ResourceRenderer {
         bytes: [UInt8], kind: MemberKind, type: ResourceType, id: String, baseURL: String, includeMembers: Bool? = nil
     ) -> ResourceRecord? {
         let version = ResourceVersion.of(bytes)
-        var derived: [(key: String, value: [UInt8])] = []
-        switch kind {
-        case .user:
-            let groups = self.groups(of: id, baseURL: baseURL)
-            if !groups.isEmpty { derived.append(("groups", JSONValue.array(groups).serialized(.compact))) }
-        case .group:
-            if includeMembers ?? true {
-                let members = self.members(of: id, baseURL: baseURL)
-                if !members.isEmpty { derived.append(("members", JSONValue.array(members).serialized(.compact))) }
-            }
+        var spliced: [(key: String, value: [UInt8])] = []
+        let include = kind == .group ? includeMembers ?? true : true
+        if include, let list = derived(kind, id: id, baseURL: baseURL) {
+            spliced.append((ResourceRenderer.derivedKey(kind), JSONValue.array(list).serialized(.compact)))
         }
         guard let body = JSONCompactor.compact(
             bytes, nestedIn: "meta",
@@ -57,10 +46,22 @@ struct ResourceRenderer {
                 ("location", JSONValue.string(baseURL + type.endpoint + "/" + id).serialized(.compact)),
                 ("version", JSONValue.string(version).serialized(.compact)),
             ],
-            topLevel: derived,
+            topLevel: spliced,
             expectedNested: [("resourceType", JSONValue.string(type.name).serialized(.compact))])
         else { return nil }
         return ResourceRecord(type: type, id: id, version: version, body: body)
+    }
+
+    /// The attribute derived from the membership index: `groups` for a user, `members` for
+    /// a group.
+    private static func derivedKey(_ kind: MemberKind) -> String {
+        kind == .user ? "groups" : "members"
+    }
+
+    /// Its value, or nil when the list is empty (the attribute is then left out).
+    private func derived(_ kind: MemberKind, id: String, baseURL: String) -> [JSONValue]? {
+        let list = kind == .user ? groups(of: id, baseURL: baseURL) : members(of: id, baseURL: baseURL)
+        return list.isEmpty ? nil : list
     }
 
     /// `User.groups`: the groups the user is a direct member of, by id.

@@ -16,6 +16,8 @@ struct TreeEntries {
     /// serializing the tree is two copies per entry.
     private struct Item {
         var header: [UInt8]
+        /// Where the name starts in `header` (after the mode and its space).
+        var nameStart: Int
         var mode: git_filemode_t
         var oid: git_oid
         var isTree: Bool { mode == GIT_FILEMODE_TREE }
@@ -23,6 +25,7 @@ struct TreeEntries {
         init(name: [UInt8], mode: git_filemode_t, oid: git_oid) {
             var header = Item.modeText(mode)
             header.append(UInt8(ascii: " "))
+            nameStart = header.count
             header.append(contentsOf: name)
             header.append(0)
             self.header = header
@@ -32,10 +35,7 @@ struct TreeEntries {
 
         /// The name: the header between the space and the final NUL.
         func withName<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
-            header.withUnsafeBufferPointer { all in
-                let start = all.firstIndex(of: UInt8(ascii: " ")).map { $0 + 1 } ?? 0
-                return body(UnsafeBufferPointer(rebasing: all[start..<(all.count - 1)]))
-            }
+            header.withUnsafeBufferPointer { all in body(UnsafeBufferPointer(rebasing: all[nameStart..<(all.count - 1)])) }
         }
 
         static func modeText(_ mode: git_filemode_t) -> [UInt8] {
