@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // libgit2 1.5 from Debian's libgit2-dev.
@@ -26,11 +27,18 @@ let package = Package(
         ),
         // Linux system calls Swift's Glibc module lacks (syncfs), and zlib for writing packs.
         .target(name: "CPlatform", linkerSettings: [.linkedLibrary("z")]),
+        // The file primitives every module shares: folders reached without following links,
+        // whole files replaced atomically, lock files, file stamps, the paths under .git/scimgit.
+        .target(
+            name: "Files",
+            dependencies: ["CPlatform", .product(name: "SystemPackage", package: "swift-system")]
+        ),
         // A Swift face over libgit2: one commit per write, reads at revisions, diffs, tags. Knows no SCIM.
         .target(
             name: "GitStore",
             dependencies: [
-                "CLibgit2", "CPlatform",
+                "CLibgit2", "CPlatform", "Files",
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

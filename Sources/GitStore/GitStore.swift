@@ -1,5 +1,6 @@
 import CLibgit2
 import Foundation
+import Files
 import Logging
 
 /// A git repository used as a database: every write is exactly one commit on the branch,
@@ -15,13 +16,14 @@ public final class GitStore: @unchecked Sendable {
     /// The `.git` folder.
     public let gitDirectory: String
     public let options: GitStoreOptions
-    /// What opening the store repaired (empty for a clean store).
-    public let recovery: RecoveryReport
 
     private let lock: StoreLock
+    private let owner: WorkingTreeOwner?
     private let writer: Writer
     private let readers: ReaderPool
     private let workingTree: WorkingTree
+    private let metadata: MetadataPaths
+    private let ownedFolders: [String]?
     private let state = NSLock()
     private var knownHead: ObjectID?
     private var knownFingerprint: HeadFingerprint
@@ -29,8 +31,15 @@ public final class GitStore: @unchecked Sendable {
     private var flusher: IndexFlusher?
     private let branchPath: String
     private let repacker: Repacker
+    private var repairs = RecoveryReport()
+    /// The paths of the last write made while another process owned the working tree.
+    private var deferredPaths: [String] = []
 
     private var logger: Logger { options.logger }
+
+    /// What taking over the working tree repaired (empty for a clean store): at open for a
+    /// server, at the first write that owned it for a command.
+    public var recovery: RecoveryReport { state.withLock { repairs } }
 
     // MARK: - Opening
 
@@ -60,7 +69,8 @@ public final class GitStore: @unchecked Sendable {
         return store
     }
 
-    /// Opens an existing store, repairing what a crash left behind (see `recovery`).
+    /// Opens an existing store. A server (`options.servesWorkingTree`) takes the working
+    /// tree over at once, repairing what a crash left behind (see `recovery`).
     /// `ownedFolders`: folders whose uncommitted files recovery may delete (nil: all).
     public static func open(
         at path: String, ownedFolders: [String]? = nil, options: GitStoreOptions = GitStoreOptions()
@@ -81,38 +91,88 @@ public final class GitStore: @unchecked Sendable {
         self.root = root
         self.gitDirectory = gitDirectory
         self.options = options
-        self.lock = try StoreLock(gitDirectory: gitDirectory)
-        self.readers = ReaderPool(path: root)
-        self.workingTree = WorkingTree(root: root)
-        self.repacker = Repacker(root: root, logger: options.logger)
-        let writer = try Writer(root: root, gitDirectory: gitDirectory, options: options)
-        self.writer = writer
-        self.branchPath = StorePaths.join(gitDirectory, writer.branchReference)
-        self.recovery = options.readOnly ? RecoveryReport() : try lock.withLock(timeout: options.lockTimeout) {
-            _ = try writer.adoptExternalHead()
-            // After a clean shutdown at this very HEAD, the working tree and index were left
-            // equal to it: only stale locks need looking at. Otherwise compare everything.
-            let clean = CleanShutdownMarker(gitDirectory: gitDirectory)
-            let wasClean = clean.consume(matching: writer.head)
-            return try writer.recover(ownedFolders: ownedFolders, full: !wasClean)
-        }
+        self.ownedFolders = ownedFolders
+        metadata = MetadataPaths(gitDirectory: gitDirectory)
+        lock = try StoreLock(gitDirectory: gitDirectory)
+        readers = ReaderPool(path: root)
+        repacker = Repacker(root: root, logger: options.logger)
+        let owner = options.readOnly ? nil : try WorkingTreeOwner(metadata: metadata, logger: options.logger)
+        self.owner = owner
+        if options.servesWorkingTree { try owner?.takeForServing() }
+        // Spare inodes only for a server: they belong to whoever owns the tree for long.
+        let spares = options.servesWorkingTree && !options.readOnly ? try SpareFiles(folder: metadata.spareFolder) : nil
+        var tree = try WorkingTree(root: root)
+        tree.spares = spares
+        workingTree = tree
+        writer = try Writer(root: root, gitDirectory: gitDirectory, workingTree: tree, options: options)
+        branchPath = StorePaths.join(gitDirectory, writer.branchReference)
         knownHead = writer.head
         knownFingerprint = writer.fingerprint
-        if !recovery.isEmpty {
-            options.logger.warning("recovered store \(root): removed locks \(recovery.removedLocks), restored \(recovery.restoredPaths.count) files, removed \(recovery.removedFiles.count) uncommitted files")
-        }
-        if !options.readOnly {
+        if options.servesWorkingTree && !options.readOnly {
+            try lock.withLock(timeout: options.lockTimeout) { try takeOverWorkingTree() }
             let flusher = IndexFlusher(interval: options.indexFlushDelay) { [weak self] in self?.flushIndexIfIdle() }
             self.flusher = flusher
             flusher.start()
+        } else if let owner, owner.take(as: options.processName) {
+            // A command on a store no server owns repairs it at once, as a server would.
+            try lock.withLock(timeout: options.lockTimeout) {
+                try takeOverWorkingTree()
+                giveUpWorkingTree()
+            }
         }
+        publishHead()
     }
 
     deinit {
         flusher?.stop()
+        owner?.release()
     }
 
-    /// Writes the index and stops background work. Writes after `close` throw.
+    /// Called with the writer lock held, by a process that has just become the owner of
+    /// the working tree: follows HEAD, then compares the tree with it unless a clean stop
+    /// at this very HEAD vouches for it (the marker is consumed either way, so a crash
+    /// from here on is noticed by the next owner).
+    @discardableResult
+    private func takeOverWorkingTree() throws -> HeadMove? {
+        writer.ownsWorkingTree = true
+        let move = try writer.adoptExternalHead()
+        let clean = CleanShutdownMarker(metadata: metadata)
+        let wasClean = clean.consume(matching: writer.head)
+        let report = try writer.recover(ownedFolders: ownedFolders, full: !wasClean)
+        if !report.isEmpty {
+            logger.warning("recovered store \(root): removed locks \(report.removedLocks), restored \(report.restoredPaths.count) files, removed \(report.removedFiles.count) uncommitted files")
+        }
+        state.withLock {
+            repairs.removedLocks += report.removedLocks
+            repairs.restoredPaths += report.restoredPaths
+            repairs.removedFiles += report.removedFiles
+        }
+        return move
+    }
+
+    /// Called with the writer lock held, by the owner giving the working tree up: writes
+    /// the index and records a clean stop at HEAD, but only when every change it made to
+    /// the tree completed (no repair pending) and the index reached the disk. On a full
+    /// disk nothing fails: the next owner checks every file instead.
+    private func giveUpWorkingTree(treeFollowsHead: Bool = true) {
+        defer {
+            writer.ownsWorkingTree = false
+            owner?.release()
+        }
+        var vouched = treeFollowsHead && writer.pendingRepairs.isEmpty
+        if writer.index.isDirty {
+            do {
+                try writer.index.write()
+            } catch {
+                vouched = false
+                logger.warning("could not write .git/index (\(error)); the next start compares every file with HEAD instead")
+            }
+        }
+        if vouched { CleanShutdownMarker(metadata: metadata).record(writer.head, logger: logger) }
+    }
+
+    /// Writes the index and stops background work. Writes after `close` throw. A server
+    /// first follows a HEAD another process moved, so what it leaves behind is HEAD.
     public func close() throws {
         state.lock()
         let wasClosed = isClosed
@@ -121,10 +181,18 @@ public final class GitStore: @unchecked Sendable {
         guard !wasClosed, !options.readOnly else { return }
         flusher?.stop()
         repacker.wait()
+        guard options.servesWorkingTree else { return }
         try lock.withLock(timeout: options.lockTimeout) {
-            if writer.index.isDirty { try writer.index.write() }
-            CleanShutdownMarker(gitDirectory: gitDirectory).record(writer.head)
+            var followed = true
+            do {
+                _ = try writer.adoptExternalHead()
+            } catch {
+                logger.warning("could not follow HEAD before stopping (\(error)); the next start compares every file")
+                followed = false
+            }
+            giveUpWorkingTree(treeFollowsHead: followed)
         }
+        publishHead()
     }
 
     // MARK: - Writing
@@ -132,12 +200,22 @@ public final class GitStore: @unchecked Sendable {
     /// Runs `body` as the store's only writer (in this and every other process). Before
     /// `body` runs, a HEAD moved by someone else is adopted and reported in
     /// `session.headMove`; the caller brings its own view of the data up to date with it.
+    ///
+    /// The working tree and index change only when this process owns them: a server
+    /// always does; a command does when no server runs (for this write only). Otherwise the
+    /// write adds its commits and moves the branch, and the server follows (see
+    /// `waitForWorkingTree`).
     public func write<T>(_ body: (WriteSession) throws -> T) throws -> T {
         try ensureOpen()
         return try lock.withLock(timeout: options.lockTimeout) {
             try waitForGitIndexLock()
-            let move = try writer.adoptExternalHead()
-            repairPendingPaths()
+            let serving = options.servesWorkingTree
+            let owning = serving || owner?.take(as: options.processName) == true
+            let takenOver = owning && !serving ? try takeOverWorkingTree() : nil
+            defer { if owning && !serving { giveUpWorkingTree() } }
+            writer.ownsWorkingTree = owning
+            let move = try takenOver ?? writer.adoptExternalHead()
+            if owning { repairPendingPaths() }
             if repacker.takeFinished() {
                 // Packs may have been replaced: stop holding handles to deleted files.
                 try writer.reopenRepository()
@@ -145,13 +223,54 @@ public final class GitStore: @unchecked Sendable {
             }
             let session = WriteSession(writer: writer, headMove: move)
             defer { publishHead() }
+            let before = writer.head
             let result = try body(session)
+            if !owning && writer.head != before { state.withLock { deferredPaths = writer.lastCommittedPaths } }
             if writer.mergeRecentPacksIfDue() { readers.invalidate() }
             if writer.packsWritten >= 8 {
                 writer.packsWritten = 0
                 if Repacker.countPacks(gitDirectory: gitDirectory) > options.repackThreshold { repacker.start() }
             }
             return result
+        }
+    }
+
+    /// After a write made while a server owned the working tree: waits (at most
+    /// `timeout`) until the working tree shows HEAD at the paths it changed — the server
+    /// follows a moved HEAD within a second. When no server owns the tree any more, this
+    /// process brings the tree to HEAD itself. False when the wait ran out.
+    public func waitForWorkingTree(timeout: Duration) -> Bool {
+        let paths = state.withLock { deferredPaths }
+        guard !paths.isEmpty else { return true }
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if (try? workingTreeShowsHead(paths)) == true {
+                state.withLock { deferredPaths = [] }
+                return true
+            }
+            if let owner, owner.take(as: options.processName) {
+                owner.release()
+                if (try? write { _ in }) != nil, (try? workingTreeShowsHead(paths)) == true {
+                    state.withLock { deferredPaths = [] }
+                    return true
+                }
+            }
+            if ContinuousClock.now >= deadline { return false }
+            usleep(50_000)
+        }
+    }
+
+    private func workingTreeShowsHead(_ paths: [String]) throws -> Bool {
+        try readers.with { repository in
+            guard let head = try repository.headCommit() else { return true }
+            let tree = try repository.treeID(ofCommit: head)
+            for path in paths {
+                let entry = try repository.entry(at: path, inTree: tree)
+                if let kind = entry?.kind, kind != .file { continue }
+                let actual = (try? workingTree.read(path)).flatMap { $0.map { ObjectID.blob(hashing: $0) } }
+                if actual != entry?.id { return false }
+            }
+            return true
         }
     }
 
@@ -170,10 +289,10 @@ public final class GitStore: @unchecked Sendable {
         repacker.wait()
     }
 
-    /// Writes `.git/index` now.
+    /// Writes `.git/index` now (only the owner of the working tree keeps one in memory).
     public func flushIndex() throws {
         try lock.withLock(timeout: options.lockTimeout) {
-            if writer.index.isDirty { try writer.index.write() }
+            if writer.index.isDirty && (options.servesWorkingTree || owner?.isOwner == true) { try writer.index.write() }
         }
     }
 
@@ -190,9 +309,20 @@ public final class GitStore: @unchecked Sendable {
             }
         } catch let error as GitStoreError where error.isBusy {
             // A writer or plain git holds a lock: try again on the next tick.
+        } catch let error as GitStoreError where error.isStorageFull {
+            // A full disk: the index stays in memory and is written once there is room.
+            logIndexFailureOnce(error)
         } catch {
             logger.warning("could not write the index (will retry): \(error)")
         }
+    }
+
+    private var loggedIndexFailure = false
+
+    private func logIndexFailureOnce(_ error: GitStoreError) {
+        guard !loggedIndexFailure else { return }
+        loggedIndexFailure = true
+        logger.warning("could not write .git/index (\(error)); it is kept in memory and written once there is room")
     }
 
     /// A plain git command holding `.git/index.lock` is changing the working tree or index
@@ -271,17 +401,23 @@ public final class GitStore: @unchecked Sendable {
     public func read(_ path: String, at commit: ObjectID) throws -> [UInt8]? {
         try readers.with { repository in
             let tree = try repository.treeID(ofCommit: commit)
-            guard let entry = try repository.entry(at: path, inTree: tree), !entry.isTree else { return nil }
-            return try repository.blobContent(entry.id)
+            guard let blob = try repository.fileBlob(at: path, inTree: tree) else { return nil }
+            return try repository.blobContent(blob)
         }
     }
 
-    /// The blob id at `path` in a commit (nil when absent).
+    /// The blob id of the regular file at `path` in a commit (nil when absent, or when
+    /// the entry there is a folder, a link or a submodule: see `entryKind`).
     public func blob(at path: String, in commit: ObjectID) throws -> ObjectID? {
         try readers.with { repository in
-            let tree = try repository.treeID(ofCommit: commit)
-            guard let entry = try repository.entry(at: path, inTree: tree), !entry.isTree else { return nil }
-            return entry.id
+            try repository.fileBlob(at: path, inTree: try repository.treeID(ofCommit: commit))
+        }
+    }
+
+    /// What the entry at `path` in a commit is (nil when absent or a folder).
+    public func entryKind(at path: String, in commit: ObjectID) throws -> EntryKind? {
+        try readers.with { repository in
+            try repository.entry(at: path, inTree: try repository.treeID(ofCommit: commit))?.kind
         }
     }
 
@@ -321,8 +457,9 @@ public final class GitStore: @unchecked Sendable {
         }
     }
 
-    /// Every file under a folder at a commit, with its blob id.
-    public func files(at commit: ObjectID, under prefix: String? = nil) throws -> [(path: String, blob: ObjectID)] {
+    /// Every file under a folder at a commit, with its blob id and kind (links included:
+    /// callers that read them as resources must check `kind`).
+    public func files(at commit: ObjectID, under prefix: String? = nil) throws -> [TreeFile] {
         try readers.with { repository in
             try TreeDiff.files(in: repository, tree: try repository.treeID(ofCommit: commit), under: prefix)
         }

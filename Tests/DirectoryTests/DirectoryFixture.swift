@@ -14,7 +14,7 @@ final class DirectoryFixture: @unchecked Sendable {
     let okta = RequestContext(client: "okta", requestID: "req-1", baseURL: "https://idp.example.com/scim/v2")
 
     init(durability: Durability = .fast) throws {
-        let store = try StoreSetup.create(at: folder.path + "/store", options: GitStoreOptions(durability: durability))
+        let store = try StoreSetup.create(at: folder.path + "/store", options: GitStoreOptions(durability: durability, servesWorkingTree: true))
         directory = try Directory(store: store)
     }
 
@@ -23,8 +23,11 @@ final class DirectoryFixture: @unchecked Sendable {
     /// Closes and reopens the store (a restart).
     func restart() throws {
         try directory.close()
-        directory = try Directory(store: try StoreSetup.open(at: folder.path + "/store"))
+        directory = try Directory(store: try StoreSetup.open(at: folder.path + "/store", options: DirectoryFixture.serving))
     }
+
+    /// The options `scimgit serve` opens its store with: this process owns the working tree.
+    static let serving = GitStoreOptions(servesWorkingTree: true)
 
     func commitCount() throws -> Int {
         Int(try git(["rev-list", "--count", "HEAD"], in: root).trimmingCharacters(in: .whitespacesAndNewlines))!

@@ -20,7 +20,7 @@ struct GitStoreCommitTests {
     @Test(arguments: Durability.allCases)
     func oneWriteIsExactlyOneCommit(durability: Durability) throws {
         let folder = TemporaryFolder()
-        let store = try makeStore(folder, options: GitStoreOptions(durability: durability))
+        let store = try makeStore(folder, options: .serving(durability: durability))
         defer { try? store.close() }
         let commit = try store.commit(
             changes: [

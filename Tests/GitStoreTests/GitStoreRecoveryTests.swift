@@ -17,7 +17,11 @@ struct GitStoreRecoveryTests {
         let marker = store.gitDirectory + "/scimgit/clean-shutdown"
         try store.close()
         #expect(try String(contentsOfFile: marker, encoding: .utf8) == store.head!.hex + "\n")
-        let reopened = try GitStore.open(at: store.root, ownedFolders: ["Users"])
+        // A command that opens the store and changes nothing leaves the record in place.
+        try GitStore.open(at: store.root, ownedFolders: ["Users"]).close()
+        #expect(try String(contentsOfFile: marker, encoding: .utf8) == store.head!.hex + "\n")
+        // A server owning the tree consumes it: a crash from now on is noticed.
+        let reopened = try GitStore.open(at: store.root, ownedFolders: ["Users"], options: GitStoreOptions(servesWorkingTree: true))
         #expect(!FileManager.default.fileExists(atPath: marker))
         #expect(reopened.recovery.isEmpty)
         try simulateCrash(reopened)
@@ -51,7 +55,7 @@ struct GitStoreRecoveryTests {
 
     @Test func openingBesideALiveWriterWithALaggingIndexRepairsNothing() throws {
         let folder = TemporaryFolder()
-        let live = try makeStore(folder, options: GitStoreOptions(indexFlushDelay: .seconds(60)))
+        let live = try makeStore(folder, options: .serving(indexFlushDelay: .seconds(60)))
         defer { try? live.close() }
         try live.commit(changes: ["Users/aa/bb/aabb.json": .write(bytes("committed\n"))], message: "Create", author: client)
         // The live writer has not written .git/index yet; a CLI opens the same store.
@@ -119,7 +123,7 @@ struct GitStoreRecoveryTests {
 
     @Test func anotherProcessHoldingTheStoreLockMakesWritesBusy() throws {
         let folder = TemporaryFolder()
-        let store = try makeStore(folder, options: GitStoreOptions(lockTimeout: .milliseconds(300)))
+        let store = try makeStore(folder, options: .serving(lockTimeout: .milliseconds(300)))
         defer { try? store.close() }
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
@@ -141,7 +145,7 @@ struct GitStoreRecoveryTests {
     func aFailedStepLeavesNothingHalfWritten(step: WriteStep) throws {
         let folder = TemporaryFolder()
         let failing = FailingStep()
-        let store = try makeStore(folder, options: GitStoreOptions(faultInjector: { try failing.check($0) }))
+        let store = try makeStore(folder, options: .serving(faultInjector: { try failing.check($0) }))
         defer { try? store.close() }
         try store.commit(changes: ["Users/a.json": .write(bytes("v1\n"))], message: "Create", author: client)
         failing.step = step
@@ -200,7 +204,7 @@ struct GitStoreRecoveryTests {
 
     @Test func eachBatchIsOnePackAndPacksAreMergedInTheBackground() throws {
         let folder = TemporaryFolder()
-        let store = try makeStore(folder, options: GitStoreOptions(durability: .fast, repackThreshold: 10))
+        let store = try makeStore(folder, options: .serving(durability: .fast, repackThreshold: 10))
         defer { try? store.close() }
         var commits: [ObjectID] = []
         for number in 0..<60 {
@@ -225,7 +229,7 @@ struct GitStoreRecoveryTests {
     func theWriterMergesItsOwnSmallPacksWithoutGit(durability: Durability) throws {
         let folder = TemporaryFolder()
         // No background repack: only the writer's own merging runs.
-        let store = try makeStore(folder, options: GitStoreOptions(durability: durability, repackThreshold: .max))
+        let store = try makeStore(folder, options: .serving(durability: durability, repackThreshold: .max))
         defer { try? store.close() }
         let packFolder = store.gitDirectory + "/objects/pack"
         let before = try FileManager.default.contentsOfDirectory(atPath: packFolder).filter { $0.hasSuffix(".pack") }.count

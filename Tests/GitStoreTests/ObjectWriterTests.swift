@@ -44,7 +44,7 @@ struct IndexRebuiltTreeTests {
         _ = try store.commit(changes: ["a/b/1.json": .write(bytes("1\n")), "a/b/2.json": .write(bytes("2\n"))], message: "two", author: client)
         try store.close()
         let root = folder.path + "/store"
-        let writer = try Writer(root: root, gitDirectory: root + "/.git", options: GitStoreOptions())
+        let writer = try Writer(root: root, gitDirectory: root + "/.git", workingTree: WorkingTree(root: root), options: GitStoreOptions())
         let blob = ObjectID.blob(hashing: bytes("3\n"))
 
         func folderTree(afterAdding name: String) throws -> String {

@@ -16,9 +16,9 @@ struct SpareFilesTests {
 
     @Test func aReplacedFileIsRefilledLaterAndStillReplacedAtomically() throws {
         let folder = TemporaryFolder()
-        let spares = SpareFiles(folder: folder.path + "/spare", grace: .zero)
-        let tree = WorkingTree(root: folder.path + "/tree", spares: spares)
-        mkdir(tree.root, 0o755)
+        let spares = try SpareFiles(folder: folder.path + "/spare", grace: .zero)
+        mkdir(folder.path + "/tree", 0o755)
+        let tree = try WorkingTree(root: folder.path + "/tree", spares: spares)
         _ = try tree.write(bytes("one\n"), to: "a/b/x.json")
         let first = try #require(inode(tree.absolute("a/b/x.json")))
         _ = try tree.write(bytes("two, longer\n"), to: "a/b/x.json")
@@ -28,14 +28,14 @@ struct SpareFilesTests {
         #expect(try tree.read("a/b/x.json") == bytes("3\n"), "and cut to the new length")
         var info = stat()
         #expect(lstat(tree.absolute("a/b/x.json"), &info) == 0 && info.st_mode & 0o777 != 0)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: tree.root + "/a/b") == ["x.json"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/tree/a/b") == ["x.json"])
     }
 
     @Test func aSpareRestsBeforeItIsReused() throws {
         let folder = TemporaryFolder()
-        let spares = SpareFiles(folder: folder.path + "/spare", grace: .seconds(60))
-        let tree = WorkingTree(root: folder.path + "/tree", spares: spares)
-        mkdir(tree.root, 0o755)
+        let spares = try SpareFiles(folder: folder.path + "/spare", grace: .seconds(60))
+        mkdir(folder.path + "/tree", 0o755)
+        let tree = try WorkingTree(root: folder.path + "/tree", spares: spares)
         var seen = Set<UInt64>()
         for round in 0..<5 {
             _ = try tree.write(bytes("\(round)\n"), to: "x.json")
@@ -47,11 +47,12 @@ struct SpareFilesTests {
     @Test func aFileBeingRefilledIsNotReadAsFinished() throws {
         let folder = TemporaryFolder()
         let path = folder.path + "/x.json"
+        let tree = try WorkingTree(root: folder.path)
         try bytes("{\"half\":").write(to: path)
         chmod(path, 0)
-        #expect(throws: (any Error).self) { _ = try WorkingTree.readFile(path) }
+        #expect(throws: (any Error).self) { _ = try tree.read("x.json") }
         chmod(path, 0o644)
-        #expect(try WorkingTree.readFile(path) == bytes("{\"half\":"))
+        #expect(try tree.read("x.json") == bytes("{\"half\":"))
     }
 
     @Test func leftoversFromAnEarlierRunAreReused() throws {
@@ -60,8 +61,8 @@ struct SpareFilesTests {
         mkdir(spareFolder, 0o755)
         try bytes("old\n").write(to: spareFolder + "/leftover")
         let leftover = try #require(inode(spareFolder + "/leftover"))
-        let tree = WorkingTree(root: folder.path + "/tree", spares: SpareFiles(folder: spareFolder, grace: .seconds(60)))
-        mkdir(tree.root, 0o755)
+        mkdir(folder.path + "/tree", 0o755)
+        let tree = try WorkingTree(root: folder.path + "/tree", spares: SpareFiles(folder: spareFolder, grace: .seconds(60)))
         _ = try tree.write(bytes("new\n"), to: "x.json")
         #expect(inode(tree.absolute("x.json")) == leftover)
         #expect(try tree.read("x.json") == bytes("new\n"))

@@ -81,7 +81,16 @@ final class DirectoryWriter: @unchecked Sendable {
     private func run() {
         while true {
             condition.lock()
-            while queue.isEmpty && !stopped { condition.wait() }
+            while queue.isEmpty && !stopped {
+                // Idle: follow a HEAD another process moved (`scimgit rollback` while this
+                // server runs commits without touching the working tree; this server
+                // brings the tree and its indexes to the new HEAD within a quarter second).
+                if !condition.wait(until: Date(timeIntervalSinceNow: 0.25)), queue.isEmpty, !stopped {
+                    condition.unlock()
+                    if store.headMayHaveMoved() { followExternalHead() }
+                    condition.lock()
+                }
+            }
             if queue.isEmpty && stopped {
                 thread = nil
                 condition.unlock()
@@ -91,6 +100,20 @@ final class DirectoryWriter: @unchecked Sendable {
             queue.removeFirst(batch.count)
             condition.unlock()
             process(batch)
+        }
+    }
+
+    private func followExternalHead() {
+        do {
+            try store.write { session in
+                if let move = session.headMove {
+                    index.write { state in indexer.apply(move.changes.map(\.path), to: &state) }
+                }
+            }
+        } catch let error as GitStoreError where error.isBusy {
+            // Another writer holds the store: the next idle tick or request follows.
+        } catch {
+            logger.warning("could not follow the moved HEAD (the next request tries again): \(error)")
         }
     }
 

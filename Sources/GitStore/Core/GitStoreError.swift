@@ -1,4 +1,5 @@
 import CLibgit2
+import Files
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,6 +24,9 @@ public enum GitStoreError: Error, Sendable, CustomStringConvertible, Equatable {
     case closed
     /// A fault injected by a test through `GitStoreOptions.faultInjector`.
     case injected(String)
+    /// A working-tree path that is not a regular file (a symbolic link, a FIFO, a folder),
+    /// or lies behind a link: never followed, never read, never written through.
+    case notRegularFile(path: String, what: String)
 
     public var description: String {
         switch self {
@@ -34,6 +38,7 @@ public enum GitStoreError: Error, Sendable, CustomStringConvertible, Equatable {
         case let .concurrentUpdate(what): return "HEAD moved during the write: \(what)"
         case .closed: return "store is closed"
         case let .injected(what): return "injected fault: \(what)"
+        case let .notRegularFile(path, what): return "\(path) is \(what), not a regular file; scimgit never follows links (see scimgit verify)"
         }
     }
 
@@ -50,6 +55,31 @@ public enum GitStoreError: Error, Sendable, CustomStringConvertible, Equatable {
         if case let .libgit2(_, _, message) = self {
             return message.contains("No space left") || message.contains("Read-only file system")
         }
+        return false
+    }
+
+    /// True when the store's files or folders may not be written by this process (a
+    /// permission an operator can fix): retryable, not the client's fault.
+    public var isPermissionDenied: Bool {
+        if case let .io(_, _, code) = self { return code == EACCES || code == EPERM }
+        if case let .libgit2(_, _, message) = self { return message.contains("Permission denied") }
+        return false
+    }
+}
+
+extension GitStoreError {
+    /// A failed file operation; a link met on the way to `relativePath` is named as such.
+    init(_ error: FileError, relativePath: String? = nil) {
+        if error.isLink, let relativePath {
+            self = .notRegularFile(path: relativePath, what: "behind a symbolic link")
+        } else {
+            self = .io(operation: error.operation, path: error.path, errno: error.code)
+        }
+    }
+
+    /// True when a working-tree entry is a link or another kind of file scimgit refuses.
+    public var isNotRegularFile: Bool {
+        if case .notRegularFile = self { return true }
         return false
     }
 }

@@ -14,7 +14,9 @@ public enum Durability: String, Sendable, CaseIterable {
 /// A point in the write path where a test may inject a failure (a full disk, a read-only
 /// store) to show that a failed write leaves nothing half-written.
 public enum WriteStep: String, Sendable {
-    case objects, workingTree, reference, index
+    case objects, workingTree, halfOfWorkingTree, reference, index
+    /// After the branch moved: the batch is committed (a failure here is ignored).
+    case committed
 }
 
 /// Settings of an open store.
@@ -34,6 +36,13 @@ public struct GitStoreOptions: Sendable {
     /// Open without repairing anything and refuse writes: for commands that only read
     /// (`scimgit log`, `diff`) beside a running server.
     public var readOnly: Bool
+    /// Own the working tree for the life of the store (`scimgit serve`; see
+    /// `WorkingTreeOwner`): writes always update it, a HEAD moved by another process is
+    /// followed, and a second such process is refused. Otherwise (the command line) the
+    /// working tree is changed only when no server owns it.
+    public var servesWorkingTree: Bool
+    /// Who this process is, shown to a server waiting for the working tree (`scimgit rollback`).
+    public var processName: String
     public var logger: Logger
     /// Called before each step of the write path; throwing simulates a failure there.
     public var faultInjector: (@Sendable (WriteStep) throws -> Void)?
@@ -45,6 +54,8 @@ public struct GitStoreOptions: Sendable {
         staleLockAge: Duration = .seconds(10),
         repackThreshold: Int = 32,
         readOnly: Bool = false,
+        servesWorkingTree: Bool = false,
+        processName: String = "scimgit",
         logger: Logger = Logger(label: "scimgit.gitstore"),
         faultInjector: (@Sendable (WriteStep) throws -> Void)? = nil
     ) {
@@ -54,6 +65,8 @@ public struct GitStoreOptions: Sendable {
         self.staleLockAge = staleLockAge
         self.repackThreshold = repackThreshold
         self.readOnly = readOnly
+        self.servesWorkingTree = servesWorkingTree
+        self.processName = processName
         self.logger = logger
         self.faultInjector = faultInjector
     }

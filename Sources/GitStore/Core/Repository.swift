@@ -70,9 +70,10 @@ final class Repository {
         return Array(UnsafeRawBufferPointer(start: raw, count: size))
     }
 
-    /// The id and mode of the entry at `path` inside a tree, or nil when absent.
-    func entry(at path: String, inTree tree: ObjectID) throws -> (id: ObjectID, isTree: Bool)? {
-        if path.isEmpty { return (tree, true) }
+    /// The id and kind of the entry at `path` inside a tree (kind nil: a folder), or nil
+    /// when absent.
+    func entry(at path: String, inTree tree: ObjectID) throws -> (id: ObjectID, kind: EntryKind?)? {
+        if path.isEmpty { return (tree, nil) }
         return try withTree(tree) { treePointer in
             var entry: OpaquePointer?
             let code = git_tree_entry_bypath(&entry, treePointer, path)
@@ -80,7 +81,14 @@ final class Repository {
             try gitCheck(code, "look up \(path)")
             defer { git_tree_entry_free(entry) }
             let isTree = git_tree_entry_type(entry) == GIT_OBJECT_TREE
-            return (ObjectID(git_tree_entry_id(entry)), isTree)
+            return (ObjectID(git_tree_entry_id(entry)), isTree ? nil : EntryKind(mode: git_tree_entry_filemode(entry)) ?? .file)
         }
+    }
+
+    /// The blob of the regular file at `path` in a tree; nil when absent, a folder, a link
+    /// or a submodule.
+    func fileBlob(at path: String, inTree tree: ObjectID) throws -> ObjectID? {
+        guard let entry = try entry(at: path, inTree: tree), entry.kind == .file else { return nil }
+        return entry.id
     }
 }

@@ -41,6 +41,12 @@ enum StorePaths {
         return folders
     }
 
+    /// `a/b/c.json` → (`a/b`, `c.json`); `c.json` → (``, `c.json`).
+    static func split(_ path: String) -> (folder: String, name: String) {
+        guard let slash = path.lastIndex(of: "/") else { return ("", path) }
+        return (String(path[..<slash]), String(path[path.index(after: slash)...]))
+    }
+
     static func join(_ root: String, _ path: String) -> String {
         root.hasSuffix("/") ? root + path : root + "/" + path
     }

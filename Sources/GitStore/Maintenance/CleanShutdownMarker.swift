@@ -1,29 +1,34 @@
-import Foundation
+import Files
+import Logging
 
-/// Says "the store was closed cleanly at commit X": `.git/scimgit/clean-shutdown` holds
-/// the HEAD of a clean `close()` and is consumed by the next open. When it is there and
-/// HEAD is still X, the working tree and index are known to equal HEAD and recovery can
-/// skip comparing every file (seconds at 100,000 users). After a crash it is missing, so
-/// the next open compares everything.
+/// Says "the working tree and index were left equal to commit X": `.git/scimgit/clean-shutdown`
+/// holds the HEAD at which the owner of the working tree gave it up with every change it
+/// made complete, and is consumed by the next owner. When it is there and HEAD is still
+/// X, recovery can skip comparing every file (seconds at 100,000 users). It is written
+/// only by the owner (`WorkingTreeOwner`), the one process that changes the tree, so it
+/// never vouches for a tree someone else was rewriting.
 struct CleanShutdownMarker {
     let path: String
 
-    init(gitDirectory: String) {
-        path = StorePaths.join(gitDirectory, "scimgit/clean-shutdown")
+    init(metadata: MetadataPaths) {
+        path = metadata.cleanShutdown
     }
 
-    func record(_ head: ObjectID?) {
+    func record(_ head: ObjectID?, logger: Logger) {
         guard let head else { return }
-        try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try? Data((head.hex + "\n").utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        do {
+            try AtomicFile.write(Array((head.hex + "\n").utf8), to: path)
+        } catch {
+            logger.warning("could not record the clean stop (\(error)); the next start compares every file with HEAD")
+        }
     }
 
-    /// Whether a clean shutdown was recorded at `head`; the marker is removed either way,
-    /// so a crash from now on is noticed.
+    /// Whether a clean stop was recorded at `head`; the marker is removed either way, so a
+    /// crash from now on is noticed.
     func consume(matching head: ObjectID?) -> Bool {
-        guard let data = FileManager.default.contents(atPath: path) else { return false }
-        try? FileManager.default.removeItem(atPath: path)
-        let recorded = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let bytes = try? AtomicFile.read(path) else { return false }
+        AtomicFile.remove(path)
+        let recorded = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return head != nil && recorded == head?.hex
     }
 }

@@ -1,11 +1,29 @@
 import CLibgit2
 
+/// What a tree entry that is not a folder holds. scimgit itself only ever commits regular
+/// files; links and submodules arrive only from commits made elsewhere, and are never
+/// followed or written to the working tree (see `WorkingTree`).
+public enum EntryKind: String, Sendable, Hashable {
+    case file, link, submodule
+
+    init?(mode: git_filemode_t) {
+        switch mode {
+        case GIT_FILEMODE_BLOB, GIT_FILEMODE_BLOB_EXECUTABLE: self = .file
+        case GIT_FILEMODE_LINK: self = .link
+        case GIT_FILEMODE_COMMIT: self = .submodule
+        default: return nil
+        }
+    }
+}
+
 /// One path whose blob differs between two trees.
 public struct PathChange: Sendable, Hashable {
     public enum Kind: String, Sendable { case added, deleted, modified }
     public var path: String
     public var oldBlob: ObjectID?
     public var newBlob: ObjectID?
+    /// What the path holds after the change (nil when deleted).
+    public var newKind: EntryKind?
 
     public var kind: Kind {
         switch (oldBlob, newBlob) {
@@ -15,11 +33,19 @@ public struct PathChange: Sendable, Hashable {
         }
     }
 
-    public init(path: String, oldBlob: ObjectID?, newBlob: ObjectID?) {
+    public init(path: String, oldBlob: ObjectID?, newBlob: ObjectID?, newKind: EntryKind? = nil) {
         self.path = path
         self.oldBlob = oldBlob
         self.newBlob = newBlob
+        self.newKind = newBlob == nil ? nil : newKind ?? .file
     }
+}
+
+/// A file (or link, or submodule) of a tree, with its path.
+public struct TreeFile: Sendable, Hashable {
+    public var path: String
+    public var blob: ObjectID
+    public var kind: EntryKind
 }
 
 /// Tree-to-tree diff that skips every subtree whose id is equal on both sides. libgit2
@@ -33,8 +59,8 @@ enum TreeDiff {
         var oldRoot = old, newRoot = new
         var base = ""
         if let prefix, !prefix.isEmpty {
-            oldRoot = try old.flatMap { try repository.entry(at: prefix, inTree: $0) }.flatMap { $0.isTree ? $0.id : nil }
-            newRoot = try new.flatMap { try repository.entry(at: prefix, inTree: $0) }.flatMap { $0.isTree ? $0.id : nil }
+            oldRoot = try old.flatMap { try repository.entry(at: prefix, inTree: $0) }.flatMap { $0.kind == nil ? $0.id : nil }
+            newRoot = try new.flatMap { try repository.entry(at: prefix, inTree: $0) }.flatMap { $0.kind == nil ? $0.id : nil }
             base = prefix
         }
         try walk(repository, oldRoot, newRoot, base, &out)
@@ -43,7 +69,9 @@ enum TreeDiff {
 
     private struct Entry {
         var id: ObjectID
-        var isTree: Bool
+        /// nil for a folder.
+        var kind: EntryKind?
+        var isTree: Bool { kind == nil }
     }
 
     private static func entries(_ repository: Repository, _ tree: ObjectID?) throws -> [String: Entry] {
@@ -54,7 +82,8 @@ enum TreeDiff {
             for position in 0..<count {
                 let entry = git_tree_entry_byindex(pointer, position)
                 let name = String(cString: git_tree_entry_name(entry))
-                result[name] = Entry(id: ObjectID(git_tree_entry_id(entry)), isTree: git_tree_entry_type(entry) == GIT_OBJECT_TREE)
+                let isTree = git_tree_entry_type(entry) == GIT_OBJECT_TREE
+                result[name] = Entry(id: ObjectID(git_tree_entry_id(entry)), kind: isTree ? nil : EntryKind(mode: git_tree_entry_filemode(entry)) ?? .file)
             }
             return result
         }
@@ -69,7 +98,7 @@ enum TreeDiff {
         for name in Set(oldEntries.keys).union(newEntries.keys).sorted() {
             let path = base.isEmpty ? name : base + "/" + name
             let before = oldEntries[name], after = newEntries[name]
-            if before?.id == after?.id && before?.isTree == after?.isTree { continue }
+            if before?.id == after?.id && before?.kind == after?.kind { continue }
             let oldTree = before?.isTree == true ? before?.id : nil
             let newTree = after?.isTree == true ? after?.id : nil
             let oldBlob = before?.isTree == false ? before?.id : nil
@@ -77,20 +106,20 @@ enum TreeDiff {
             if oldTree != nil || newTree != nil {
                 try walk(repository, oldTree, newTree, path, &out)
             }
-            if oldBlob != nil || newBlob != nil, oldBlob != newBlob {
-                out.append(PathChange(path: path, oldBlob: oldBlob, newBlob: newBlob))
+            if oldBlob != nil || newBlob != nil, oldBlob != newBlob || before?.kind != after?.kind {
+                out.append(PathChange(path: path, oldBlob: oldBlob, newBlob: newBlob, newKind: after?.kind))
             }
         }
     }
 
-    /// Every file under `prefix` in a tree (a recursive listing), as path → blob.
-    static func files(in repository: Repository, tree: ObjectID, under prefix: String?) throws -> [(path: String, blob: ObjectID)] {
-        var out: [(String, ObjectID)] = []
+    /// Every file under `prefix` in a tree (a recursive listing).
+    static func files(in repository: Repository, tree: ObjectID, under prefix: String?) throws -> [TreeFile] {
+        var out: [TreeFile] = []
         var start: ObjectID? = tree
         var base = ""
         if let prefix, !prefix.isEmpty {
             guard let entry = try repository.entry(at: prefix, inTree: tree) else { return [] }
-            if !entry.isTree { return [(prefix, entry.id)] }
+            if let kind = entry.kind { return [TreeFile(path: prefix, blob: entry.id, kind: kind)] }
             start = entry.id
             base = prefix
         }
@@ -98,10 +127,10 @@ enum TreeDiff {
         return out
     }
 
-    private static func list(_ repository: Repository, _ tree: ObjectID?, _ base: String, _ out: inout [(String, ObjectID)]) throws {
+    private static func list(_ repository: Repository, _ tree: ObjectID?, _ base: String, _ out: inout [TreeFile]) throws {
         for (name, entry) in try entries(repository, tree).sorted(by: { $0.key < $1.key }) {
             let path = base.isEmpty ? name : base + "/" + name
-            if entry.isTree { try list(repository, entry.id, path, &out) } else { out.append((path, entry.id)) }
+            if let kind = entry.kind { out.append(TreeFile(path: path, blob: entry.id, kind: kind)) } else { try list(repository, entry.id, path, &out) }
         }
     }
 }

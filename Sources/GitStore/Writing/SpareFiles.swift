@@ -1,4 +1,6 @@
+import Files
 import Foundation
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,29 +17,39 @@ import Glibc
 ///
 /// A reader that opened the old version and is still reading when its inode is reused
 /// would see new bytes: while a spare is refilled its mode is 000, and its times change, so
-/// `WorkingTree.readFile` (which compares the file's status before and after reading)
-/// reads again. Only the writer uses this; the folder's contents are disposable.
+/// `WorkingTree.read` (which compares the file's status before and after reading) reads
+/// again. Only the writer uses this; the folder's contents are disposable.
+///
+/// Only a regular file with one link, owned by this process's user, is ever kept, and what
+/// was linked is checked again before it is trusted: a symbolic link (or a hard link to a
+/// file elsewhere) in the working tree must never become a spare, since writing into a
+/// spare would then write through it.
 final class SpareFiles: @unchecked Sendable {
-    let folder: String
+    let folder: Folder
     private let grace: Duration
     private let capacity: Int
-    private var resting: [(name: String, since: ContinuousClock.Instant)] = []
+    private var resting: [(name: String, inode: UInt64, since: ContinuousClock.Instant)] = []
     private var first = 0
     private var counter = 0
 
-    init(folder: String, grace: Duration = .seconds(1), capacity: Int = 8192) {
-        self.folder = folder
+    init(folder path: String, grace: Duration = .seconds(1), capacity: Int = 8192) throws {
+        do {
+            folder = try Folder(opening: path, create: true)
+        } catch {
+            throw GitStoreError(error)
+        }
         self.grace = grace
         self.capacity = capacity
-        mkdir(folder, 0o755)
         // Files left by an earlier run have rested long enough; beyond capacity, remove.
-        let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        let leftovers = (try? folder.names()) ?? []
         let past = ContinuousClock.now - grace
         for name in leftovers {
-            if resting.count < capacity, !name.hasPrefix(".") {
-                resting.append((StorePaths.join(folder, name), past))
+            // Mode 000 is a spare whose refill was cut short: its bytes are half a file.
+            if resting.count < capacity, !name.hasPrefix("."), let info = folder.status(name), SpareFiles.isOwnFile(info),
+               info.st_mode & 0o777 != 0 {
+                resting.append((name, UInt64(info.st_ino), past))
             } else {
-                unlink(StorePaths.join(folder, name))
+                try? folder.remove(name)
             }
         }
         counter = leftovers.count
@@ -45,37 +57,50 @@ final class SpareFiles: @unchecked Sendable {
 
     private var count: Int { resting.count - first }
 
-    /// Keeps the inode at `path` (about to be replaced or deleted) as a spare. Returns false
-    /// when it was not kept (pool full, no such file): the caller lets it be freed.
+    /// A file this process may reuse: regular, one link, ours.
+    private static func isOwnFile(_ info: stat) -> Bool {
+        (info.st_mode & S_IFMT) == S_IFREG && info.st_nlink == 1 && info.st_uid == geteuid()
+    }
+
+    /// Keeps the inode of `name` in `source` (about to be replaced or deleted) as a spare.
+    /// Returns false when it was not kept (pool full, no such file, not a file of ours):
+    /// the caller lets it be freed.
     @discardableResult
-    func retire(_ path: String) -> Bool {
-        guard count < capacity else { return false }
+    func retire(_ name: String, in source: Folder) -> Bool {
+        guard count < capacity, let info = source.status(name), SpareFiles.isOwnFile(info) else { return false }
         counter += 1
-        let name = StorePaths.join(folder, String(counter, radix: 36))
-        guard link(path, name) == 0 else { return false }
-        resting.append((name, ContinuousClock.now))
+        let spare = String(counter, radix: 36)
+        guard (try? source.link(name, to: folder, as: spare)) != nil else { return false }
+        // What was linked may not be what was looked at a moment ago: check the spare itself.
+        guard let kept = folder.status(spare), (kept.st_mode & S_IFMT) == S_IFREG, kept.st_ino == info.st_ino else {
+            try? folder.remove(spare)
+            return false
+        }
+        resting.append((spare, UInt64(kept.st_ino), ContinuousClock.now))
         return true
     }
 
     /// A spare that has rested long enough, opened for writing and marked (mode 000) as
     /// being refilled, with the mode to give back when it is full; nil when none is ready.
-    func take() -> (path: String, fd: Int32, mode: mode_t)? {
+    func take() -> (name: String, fd: FileDescriptor, mode: mode_t)? {
         while count > 0, ContinuousClock.now - resting[first].since >= grace {
-            let path = resting[first].name
+            let (name, inode, _) = resting[first]
             first += 1
             if first > 1024 && first * 2 > resting.count {
                 resting.removeFirst(first)
                 first = 0
             }
-            let fd = open(path, O_WRONLY | O_CLOEXEC)
-            guard fd >= 0 else { unlink(path); continue }
-            var info = stat()
-            guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_nlink == 1, fchmod(fd, 0) == 0 else {
-                close(fd)
-                unlink(path)
+            guard let fd = try? folder.open(name, O_WRONLY | O_NONBLOCK) else {
+                try? folder.remove(name)
                 continue
             }
-            return (path, fd, info.st_mode & 0o7777)
+            var info = stat()
+            guard fstat(fd.rawValue, &info) == 0, SpareFiles.isOwnFile(info), UInt64(info.st_ino) == inode, fchmod(fd.rawValue, 0) == 0 else {
+                try? fd.close()
+                try? folder.remove(name)
+                continue
+            }
+            return (name, fd, info.st_mode & 0o7777)
         }
         return nil
     }

@@ -1,42 +1,57 @@
 import CPlatform
+import Files
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// The checked-out files. Writes go to a temporary file (a new one in the same folder, or a
 /// spare inode, see `SpareFiles`) and are renamed over the target, so a reader sees either
 /// the old or the new file, never half of one.
+///
+/// Every path is reached through the root's `Folder`, which never follows a symbolic link:
+/// a link committed in the store (a `git pull`, a restored backup, a hand commit) reads as
+/// a broken entry (`GitStoreError.notRegularFile`), a linked folder is refused rather than
+/// entered, and nothing is ever read or written outside the store through one.
 struct WorkingTree: Sendable {
-    let root: String
+    let root: Folder
     /// The writer's spare inodes (nil for readers).
     var spares: SpareFiles? = nil
 
     /// Prefix of temporary files; recovery removes any it finds.
     static let temporaryMarker = ".scimgit-tmp-"
 
-    func absolute(_ path: String) -> String { StorePaths.join(root, path) }
-
-    /// The file's bytes, or nil when it does not exist.
-    func read(_ path: String) throws -> [UInt8]? {
-        try WorkingTree.readFile(absolute(path))
+    init(root: Folder, spares: SpareFiles? = nil) {
+        self.root = root
+        self.spares = spares
     }
 
-    /// Reads a whole file. The file's status is compared before and after the read: a
-    /// spare inode being refilled (`SpareFiles`: mode 000, times changing) is read again,
-    /// so a reader that opened a file just before it was replaced, and is overtaken by the
-    /// reuse of its inode, never returns a mix of two versions.
-    static func readFile(_ absolutePath: String) throws -> [UInt8]? {
+    init(root path: String, spares: SpareFiles? = nil) throws {
+        do {
+            self.init(root: try Folder(opening: path), spares: spares)
+        } catch {
+            throw GitStoreError(error)
+        }
+    }
+
+    func absolute(_ path: String) -> String { root.absolute(path) }
+
+    /// The file's bytes, or nil when it does not exist.
+    ///
+    /// The file's status is compared before and after the read: a spare inode being
+    /// refilled (`SpareFiles`: mode 000, times changing) is read again, so a reader that
+    /// opened a file just before it was replaced, and is overtaken by the reuse of its
+    /// inode, never returns a mix of two versions.
+    func read(_ path: String) throws -> [UInt8]? {
         for attempt in 0..<50 {
             if attempt > 0 { usleep(UInt32(min(attempt, 10)) * 100) }
-            switch try readOnce(absolutePath) {
+            switch try readOnce(path) {
             case .missing: return nil
             case let .read(bytes): return bytes
             case .changing: continue
             }
         }
-        throw GitStoreError.busy("\(absolutePath) kept changing while it was read")
+        throw GitStoreError.busy("\(absolute(path)) kept changing while it was read")
     }
 
     private enum ReadOutcome {
@@ -45,16 +60,21 @@ struct WorkingTree: Sendable {
         case changing
     }
 
-    private static func readOnce(_ absolutePath: String) throws -> ReadOutcome {
-        let fd = open(absolutePath, O_RDONLY | O_CLOEXEC)
+    private func readOnce(_ path: String) throws -> ReadOutcome {
+        // O_NONBLOCK: a FIFO put where a file should be must not hang the reader (an event
+        // loop); it is refused below like any file that is not a regular one.
+        let fd = scimgit_open_beneath(root.descriptor, path, O_RDONLY | O_NONBLOCK, 0)
         if fd < 0 {
             if errno == ENOENT || errno == ENOTDIR { return .missing }
-            throw GitStoreError.io(operation: "open", path: absolutePath, errno: errno)
+            if errno == ELOOP { throw GitStoreError.notRegularFile(path: path, what: "a symbolic link") }
+            throw GitStoreError.io(operation: "open", path: absolute(path), errno: errno)
         }
         defer { close(fd) }
         var before = Glibc.stat()
-        guard fstat(fd, &before) == 0 else { throw GitStoreError.io(operation: "stat", path: absolutePath, errno: errno) }
-        guard (before.st_mode & S_IFMT) == S_IFREG else { return .missing }
+        guard fstat(fd, &before) == 0 else { throw GitStoreError.io(operation: "stat", path: absolute(path), errno: errno) }
+        guard (before.st_mode & S_IFMT) == S_IFREG else {
+            throw GitStoreError.notRegularFile(path: path, what: WorkingTree.describe(before.st_mode))
+        }
         if before.st_mode & 0o777 == 0 { return .changing }
         var capacity = max(Int(before.st_size), 0) + 1
         var buffer = [UInt8](repeating: 0, count: capacity)
@@ -69,7 +89,7 @@ struct WorkingTree: Sendable {
             }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw GitStoreError.io(operation: "read", path: absolutePath, errno: errno)
+                throw GitStoreError.io(operation: "read", path: absolute(path), errno: errno)
             }
             if count == 0 { break }
             filled += count
@@ -78,7 +98,7 @@ struct WorkingTree: Sendable {
             if filled == Int(before.st_size) && filled > 0 { break }
         }
         var after = Glibc.stat()
-        guard fstat(fd, &after) == 0 else { throw GitStoreError.io(operation: "stat", path: absolutePath, errno: errno) }
+        guard fstat(fd, &after) == 0 else { throw GitStoreError.io(operation: "stat", path: absolute(path), errno: errno) }
         let unchanged = after.st_mode == before.st_mode && after.st_size == before.st_size
             && after.st_mtim.tv_sec == before.st_mtim.tv_sec && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec
             && after.st_ctim.tv_sec == before.st_ctim.tv_sec && after.st_ctim.tv_nsec == before.st_ctim.tv_nsec
@@ -87,57 +107,80 @@ struct WorkingTree: Sendable {
         return .read(buffer)
     }
 
-    /// Writes `bytes` at `path` atomically and returns the new file's stat data.
+    /// Writes `bytes` at `path` atomically and returns the new file's stat data. Missing
+    /// folders on the way are created; a link on the way is refused.
     func write(_ bytes: [UInt8], to path: String) throws -> Glibc.stat {
-        let target = absolute(path)
-        try makeParentFolders(of: path)
-        if let spare = spares?.take() {
-            try AtomicFileWrite.finish(
-                spare.fd, temporary: spare.path, bytes: bytes, target: target, permissions: spare.mode, truncate: true,
-                beforeRename: { spares?.retire(target) })
-        } else {
-            let slash = target.lastIndex(of: "/")!
-            let temporary = String(target[..<target.index(after: slash)]) + WorkingTree.temporaryMarker
-                + String(target[target.index(after: slash)...]) + ".\(getpid())"
-            let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw GitStoreError.io(operation: "create", path: temporary, errno: errno) }
-            try AtomicFileWrite.finish(fd, temporary: temporary, bytes: bytes, target: target, beforeRename: { spares?.retire(target) })
-        }
-        var info = Glibc.stat()
-        guard lstat(target, &info) == 0 else { throw GitStoreError.io(operation: "stat", path: target, errno: errno) }
-        return info
-    }
-
-    /// Removes the file and then every folder on its way that became empty.
-    func delete(_ path: String) throws {
-        let target = absolute(path)
-        spares?.retire(target)
-        if unlink(target) != 0 && errno != ENOENT && errno != ENOTDIR {
-            throw GitStoreError.io(operation: "unlink", path: target, errno: errno)
-        }
-        var folders = StorePaths.parentFolders(of: path)
-        folders.removeFirst() // never the root
-        for folder in folders.reversed() {
-            if rmdir(absolute(folder)) != 0 { break } // not empty (or already gone): stop
-        }
-    }
-
-    func fileStatus(_ path: String) -> Glibc.stat? {
-        var info = Glibc.stat()
-        return lstat(absolute(path), &info) == 0 ? info : nil
-    }
-
-    private func makeParentFolders(of path: String) throws {
-        var folders = StorePaths.parentFolders(of: path)
-        folders.removeFirst()
-        // Fast path: the deepest folder usually exists already.
-        guard let deepest = folders.last else { return }
-        var info = Glibc.stat()
-        if lstat(absolute(deepest), &info) == 0 { return }
-        for folder in folders {
-            if mkdir(absolute(folder), 0o755) != 0 && errno != EEXIST {
-                throw GitStoreError.io(operation: "mkdir", path: absolute(folder), errno: errno)
+        let (folderPath, name) = StorePaths.split(path)
+        do {
+            let folder = try root.makeSubfolder(folderPath)
+            if let spares, let spare = spares.take() {
+                do {
+                    try Folder.write(bytes, to: spare.fd, path: spares.folder.absolute(spare.name), mode: spare.mode)
+                    spares.retire(name, in: folder)
+                    try spares.folder.rename(spare.name, to: folder, as: name)
+                } catch {
+                    try? spares.folder.remove(spare.name)
+                    throw error
+                }
+            } else {
+                let temporary = WorkingTree.temporaryMarker + name + ".\(getpid())"
+                let fd = try folder.open(temporary, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644)
+                do {
+                    try Folder.write(bytes, to: fd, path: folder.absolute(temporary), mode: nil)
+                    spares?.retire(name, in: folder)
+                    try folder.rename(temporary, to: folder, as: name)
+                } catch {
+                    try? folder.remove(temporary)
+                    throw error
+                }
             }
+            guard let info = folder.status(name) else { throw FileError("stat", folder.absolute(name)) }
+            return info
+        } catch let error as FileError {
+            throw GitStoreError(error, relativePath: path)
+        }
+    }
+
+    /// Removes the file and then every folder on its way that became empty. A path behind
+    /// a link is not ours: nothing is removed there.
+    func delete(_ path: String) throws {
+        let (folderPath, name) = StorePaths.split(path)
+        let found: Folder?
+        do {
+            found = try root.subfolder(folderPath)
+        } catch {
+            if error.isMissing || error.isLink { return }
+            throw GitStoreError(error, relativePath: path)
+        }
+        guard let folder = found else { return }
+        spares?.retire(name, in: folder)
+        do {
+            try folder.remove(name)
+        } catch {
+            throw GitStoreError(error, relativePath: path)
+        }
+        var components = folderPath.split(separator: "/").map(String.init)
+        while let last = components.popLast() {
+            guard let parent = try? root.subfolder(components.joined(separator: "/")), parent.removeFolder(last) else { break }
+        }
+    }
+
+    /// The entry's status as `lstat` gives it (a link is reported as a link); nil when
+    /// there is none, or a link is on the way.
+    func fileStatus(_ path: String) -> Glibc.stat? {
+        let (folderPath, name) = StorePaths.split(path)
+        guard let folder = try? root.subfolder(folderPath) else { return nil }
+        return folder.status(name)
+    }
+
+    static func describe(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFLNK: return "a symbolic link"
+        case S_IFDIR: return "a folder"
+        case S_IFIFO: return "a FIFO"
+        case S_IFSOCK: return "a socket"
+        case S_IFCHR, S_IFBLK: return "a device"
+        default: return "not a regular file"
         }
     }
 }

@@ -28,17 +28,13 @@ public struct WriteSession {
 
     /// A file's bytes in HEAD's tree (what is committed, regardless of the working tree).
     public func committedFile(_ path: String) throws -> [UInt8]? {
-        guard let tree = writer.headTree, let entry = try writer.repository.entry(at: path, inTree: tree), !entry.isTree else {
-            return nil
-        }
-        return try writer.repository.blobContent(entry.id)
+        guard let tree = writer.headTree, let blob = try writer.repository.fileBlob(at: path, inTree: tree) else { return nil }
+        return try writer.repository.blobContent(blob)
     }
 
     /// The blob id at a path in HEAD's tree.
     public func committedBlob(_ path: String) throws -> ObjectID? {
-        guard let tree = writer.headTree, let entry = try writer.repository.entry(at: path, inTree: tree), !entry.isTree else {
-            return nil
-        }
-        return entry.id
+        guard let tree = writer.headTree else { return nil }
+        return try writer.repository.fileBlob(at: path, inTree: tree)
     }
 }

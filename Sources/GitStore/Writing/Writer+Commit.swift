@@ -16,7 +16,15 @@ extension Writer {
     private enum FinalState {
         case bytes([UInt8], ObjectID)
         case blob(ObjectID)
+        /// A link or submodule in the committed tree (only a past tree restored as is can
+        /// hold one): never written to the working tree.
+        case notAFile(EntryKind)
         case absent
+
+        var isAbsent: Bool {
+            if case .absent = self { return true }
+            return false
+        }
     }
 
     /// Commits each spec as its own commit, in order, all or nothing. Returns each spec's
@@ -56,7 +64,13 @@ extension Writer {
         guard tree != headTree else { return nil }
         let changes = try TreeDiff.changes(in: repository, from: headTree, to: tree)
         var finalStates: [String: FinalState] = [:]
-        for change in changes { finalStates[change.path] = change.newBlob.map { .blob($0) } ?? .absent }
+        for change in changes {
+            switch change.newKind {
+            case nil: finalStates[change.path] = .absent
+            case .file?: finalStates[change.path] = .blob(change.newBlob!)
+            case let kind?: finalStates[change.path] = .notAFile(kind)
+            }
+        }
         var touchedWorkingTree = false
         do {
             var objects = ObjectWriter(repository: repository, memory: memoryBackend, trees: treeCache, index: index)
@@ -83,9 +97,12 @@ extension Writer {
         var written: [WrittenFile] = []
         var movingBranch = false
         do {
-            try inject(.workingTree)
-            touched = true
-            written = try applyToWorkingTree(finalStates)
+            if ownsWorkingTree {
+                try inject(.workingTree)
+                touched = true
+                written = try applyToWorkingTree(finalStates)
+            }
+            // Objects (and files) on disk before the branch can point at them.
             if options.durability == .durable { try fileSystem.sync() }
 
             try inject(.reference)
@@ -109,9 +126,11 @@ extension Writer {
         head = newHead
         headTree = newTree
         fingerprint = HeadFingerprint.read(gitDirectory: gitDirectory, branchReference: branchReference)
-        recordInIndex(written)
+        if ownsWorkingTree { recordInIndex(written) }
+        lastCommittedPaths = Array(finalStates.keys)
         packsWritten += 1
         remember(pack)
+        try? inject(.committed)
     }
 
     /// Builds one commit from a spec on top of `parent`, its objects in memory. Returns the
@@ -200,7 +219,10 @@ extension Writer {
     private func applyToWorkingTree(_ states: [String: FinalState]) throws -> [WrittenFile] {
         var written: [WrittenFile] = []
         written.reserveCapacity(states.count)
-        for (path, state) in states {
+        // Removals first: a path that was a file (or a link) may become a folder.
+        let ordered = states.sorted { ($0.value.isAbsent ? 0 : 1, $0.key) < ($1.value.isAbsent ? 0 : 1, $1.key) }
+        for (position, (path, state)) in ordered.enumerated() {
+            if position == ordered.count / 2 { try inject(.halfOfWorkingTree) }
             switch state {
             case let .bytes(bytes, blob):
                 written.append(WrittenFile(path: path, blob: blob, stat: try workingTree.write(bytes, to: path)))
@@ -210,6 +232,8 @@ extension Writer {
             case .absent:
                 try workingTree.delete(path)
                 written.append(WrittenFile(path: path, blob: nil, stat: nil))
+            case let .notAFile(kind):
+                throw GitStoreError.notRegularFile(path: path, what: "a \(kind == .link ? "symbolic link" : "submodule") in the tree being committed")
             }
         }
         return written
@@ -243,12 +267,17 @@ extension Writer {
     }
 
     /// Makes one working-tree path equal to HEAD's (writing or deleting it) and indexes it.
+    /// A link or submodule in HEAD is left as it is: never written, never followed.
     func restoreFromHead(_ path: String) throws {
-        if let headTree, let entry = try repository.entry(at: path, inTree: headTree), !entry.isTree {
-            let bytes = try repository.blobContent(entry.id)
+        let entry = try headTree.flatMap { try repository.entry(at: path, inTree: $0) }
+        switch entry?.kind {
+        case .file?:
+            let bytes = try repository.blobContent(entry!.id)
             let info = try workingTree.write(bytes, to: path)
-            try index.set(path, blob: entry.id, stat: info)
-        } else {
+            try index.set(path, blob: entry!.id, stat: info)
+        case .link?, .submodule?:
+            logger.error("\(path) is a \(entry?.kind == .link ? "symbolic link" : "submodule") in HEAD; scimgit leaves it alone (see scimgit verify)")
+        case nil:
             try workingTree.delete(path)
             try index.remove(path)
         }

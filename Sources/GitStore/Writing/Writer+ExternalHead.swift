@@ -23,14 +23,16 @@ extension Writer {
         }
         let newTree = try current.map { try repository.treeID(ofCommit: $0) }
         let changes = try TreeDiff.changes(in: repository, from: headTree, to: newTree)
-        // The other writer may have written `.git/index`; then its version is the base.
-        if index.changedOnDisk { try index.reload() }
         let move = HeadMove(from: head, to: current, changes: changes)
         head = current
         headTree = newTree
         fingerprint = stamp
+        // Only the owner of the working tree brings it (and the index) to the new HEAD.
+        guard ownsWorkingTree else { return move }
+        // Plain git may have written `.git/index`; then its version is the base.
+        if index.changedOnDisk { try index.reload() }
         for change in changes {
-            try syncWorkingFile(change.path, to: change.newBlob)
+            try syncWorkingFile(change.path, to: change.newKind == .file ? change.newBlob : nil, kind: change.newKind)
         }
         if !changes.isEmpty {
             logger.info("HEAD moved outside this process: \(move.from?.short ?? "nothing") → \(current?.short ?? "nothing"), \(changes.count) paths changed")
@@ -39,9 +41,20 @@ extension Writer {
     }
 
     /// Makes one path of the working tree hold `blob` (or nothing), touching the file only
-    /// when it differs.
-    func syncWorkingFile(_ path: String, to blob: ObjectID?) throws {
-        let bytes = try workingTree.read(path)
+    /// when it differs. A link or submodule (`kind`) is never written: whatever git put
+    /// there stays, and reads refuse it.
+    func syncWorkingFile(_ path: String, to blob: ObjectID?, kind: EntryKind? = .file) throws {
+        if let kind, kind != .file {
+            logger.error("\(path) is a \(kind == .link ? "symbolic link" : "submodule") in HEAD; scimgit never follows or writes one, and serves that resource as broken (see scimgit verify)")
+            return
+        }
+        let bytes: [UInt8]?
+        do {
+            bytes = try workingTree.read(path)
+        } catch let error as GitStoreError where error.isNotRegularFile {
+            bytes = nil // a link or FIFO where a file belongs: replaced below (renamed over, never followed)
+            if blob == nil { try workingTree.delete(path) }
+        }
         if let blob {
             if let bytes, ObjectID.blob(hashing: bytes) == blob {
                 if index.blob(at: path) != blob, let info = workingTree.fileStatus(path) {

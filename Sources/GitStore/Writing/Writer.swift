@@ -34,12 +34,18 @@ final class Writer {
     var packsWritten = 0
     /// This writer's small packs not merged yet (see `Writer+PackMerge`).
     var recentPacks: [RecentPack] = []
+    /// Whether this process owns the working tree for the current write (`WorkingTreeOwner`):
+    /// only then are files written and the index updated; otherwise a write only adds
+    /// commits and moves the branch, and the owner follows.
+    var ownsWorkingTree = false
+    /// The paths the last batch changed.
+    var lastCommittedPaths: [String] = []
 
-    init(root: String, gitDirectory: String, options: GitStoreOptions) throws {
+    init(root: String, gitDirectory: String, workingTree: WorkingTree, options: GitStoreOptions) throws {
         self.root = root
         self.gitDirectory = gitDirectory
         self.options = options
-        self.workingTree = WorkingTree(root: root, spares: options.readOnly ? nil : SpareFiles(folder: StorePaths.join(gitDirectory, "scimgit-spare")))
+        self.workingTree = workingTree
         let repository = try Repository(path: root)
         self.repository = repository
         (objectDatabase, memoryBackend) = try Writer.attachMemoryBackend(to: repository)

@@ -74,7 +74,8 @@ struct ServeCommand: AsyncParsableCommand {
             at: store.path, create: true,
             options: GitStoreOptions(
                 durability: durability, lockTimeout: .milliseconds(Int(lockTimeout * 1000)),
-                repackThreshold: repackThreshold > 0 ? repackThreshold : Int.max, logger: logger
+                repackThreshold: repackThreshold > 0 ? repackThreshold : Int.max,
+                servesWorkingTree: true, processName: "scimgit serve", logger: logger
             )
         )
         logger.info("opened \(store.path) in \(ContinuousClock.now - opening)")

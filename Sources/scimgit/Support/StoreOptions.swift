@@ -11,10 +11,14 @@ struct StoreOptions: ParsableArguments {
 
     var path: String { URL(fileURLWithPath: repo).standardizedFileURL.path }
 
-    /// Opens the store to write (takes its lock per write, like the server does).
-    func openForWriting() throws -> GitStore {
+    /// Opens the store to write (takes its lock per write, like the server does). While a
+    /// server runs, the command's writes only add commits; the server updates the working
+    /// tree. `command` names this process to a server waiting for the store.
+    func openForWriting(command: String) throws -> GitStore {
         try ensureStore()
-        return try StoreSetup.open(at: path, options: GitStoreOptions(logger: CLILogging.logger))
+        var options = GitStoreOptions(processName: "scimgit \(command)", logger: CLILogging.logger)
+        options.faultInjector = TestHooks.pauseInjector()
+        return try StoreSetup.open(at: path, options: options)
     }
 
     /// Opens the store to read only: no repair, no lock, nothing written.

@@ -27,7 +27,7 @@ struct RevertCommand: ParsableCommand {
     }
 
     func run() throws {
-        let gitStore = dryRun ? try store.openForReading() : try store.openForWriting()
+        let gitStore = dryRun ? try store.openForReading() : try store.openForWriting(command: "revert")
         defer { try? gitStore.close() }
         let revert = Revert(store: gitStore)
         let plan: Revert.Plan
@@ -48,6 +48,7 @@ struct RevertCommand: ParsableCommand {
         do {
             if let commit = try revert.apply(plan, by: CLIIdentity()) {
                 print("\nCommitted \(commit.short): \(plan.subject)")
+                WorkingTreeWait.report(gitStore)
             }
         } catch let error as GitStoreError {
             throw CLIError("\(error)")

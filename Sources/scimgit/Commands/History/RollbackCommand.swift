@@ -22,7 +22,7 @@ struct RollbackCommand: ParsableCommand {
     @Flag(help: "Do not ask for confirmation.") var yes = false
 
     func run() throws {
-        let gitStore = dryRun ? try store.openForReading() : try store.openForWriting()
+        let gitStore = dryRun ? try store.openForReading() : try store.openForWriting(command: "rollback")
         defer { try? gitStore.close() }
         let rollback = Rollback(store: gitStore)
         let plan: Rollback.Plan
@@ -43,6 +43,7 @@ struct RollbackCommand: ParsableCommand {
         do {
             if let commit = try rollback.apply(plan, by: CLIIdentity()) {
                 print("\nCommitted \(commit.short): \(plan.subject)")
+                WorkingTreeWait.report(gitStore)
             }
         } catch let error as GitStoreError {
             throw CLIError("\(error)")

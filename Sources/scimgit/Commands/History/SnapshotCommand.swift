@@ -19,7 +19,7 @@ struct SnapshotCommand: ParsableCommand {
         @Option(name: .short, help: "A message saying why.") var message: String?
 
         func run() throws {
-            let gitStore = try store.openForWriting()
+            let gitStore = try store.openForWriting(command: "snapshot")
             defer { try? gitStore.close() }
             do {
                 let snapshot = try Snapshots(store: gitStore).create(name, message: message, by: CLIIdentity())
@@ -53,7 +53,7 @@ struct SnapshotCommand: ParsableCommand {
         @Argument(help: "The snapshot to delete.") var name: String
 
         func run() throws {
-            let gitStore = try store.openForWriting()
+            let gitStore = try store.openForWriting(command: "snapshot")
             defer { try? gitStore.close() }
             do {
                 try Snapshots(store: gitStore).delete(name)

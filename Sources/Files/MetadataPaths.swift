@@ -1,0 +1,34 @@
+/// Where scimgit keeps what it owns beside git's own files: inside `.git`, so it is never
+/// part of the working tree or of history, and no commit (nor a link in one) can reach it.
+/// Every module builds these paths here.
+public struct MetadataPaths: Sendable {
+    public let gitDirectory: String
+
+    public init(gitDirectory: String) {
+        self.gitDirectory = gitDirectory
+    }
+
+    /// For a store whose `.git` is a folder in its root (every store scimgit creates).
+    public init(storeRoot: String) {
+        gitDirectory = MetadataPaths.join(storeRoot, ".git")
+    }
+
+    /// `.git/scimgit/`: the server's own files.
+    public var folder: String { MetadataPaths.join(gitDirectory, "scimgit") }
+    /// API tokens, as salted hashes (mode 0600).
+    public var tokens: String { MetadataPaths.join(folder, "tokens.json") }
+    /// The in-memory indexes as of a clean stop, for a fast start.
+    public var indexSnapshot: String { MetadataPaths.join(folder, "index-snapshot") }
+    /// The HEAD a clean stop left the working tree and index equal to.
+    public var cleanShutdown: String { MetadataPaths.join(folder, "clean-shutdown") }
+    /// Held for its whole life by the process that owns the working tree (`serve`).
+    public var ownerLock: String { MetadataPaths.join(folder, "owner.lock") }
+    /// One writer at a time (the server, a CLI command): held for each write.
+    public var writerLock: String { MetadataPaths.join(gitDirectory, "scimgit.lock") }
+    /// Old versions of replaced working-tree files, whose inodes later writes reuse.
+    public var spareFolder: String { MetadataPaths.join(gitDirectory, "scimgit-spare") }
+
+    public static func join(_ folder: String, _ name: String) -> String {
+        folder.hasSuffix("/") ? folder + name : folder + "/" + name
+    }
+}
