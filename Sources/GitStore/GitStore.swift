@@ -414,10 +414,13 @@ public final class GitStore: @unchecked Sendable {
         }
     }
 
-    /// What the entry at `path` in a commit is (nil when absent or a folder).
-    public func entryKind(at path: String, in commit: ObjectID) throws -> EntryKind? {
+    /// The entry at `path` in a commit, whatever it holds (nil when absent or a folder).
+    public func entry(at path: String, in commit: ObjectID) throws -> TreeFile? {
         try readers.with { repository in
-            try repository.entry(at: path, inTree: try repository.treeID(ofCommit: commit))?.kind
+            guard let entry = try repository.entry(at: path, inTree: try repository.treeID(ofCommit: commit)), let kind = entry.kind else {
+                return nil
+            }
+            return TreeFile(path: path, blob: entry.id, kind: kind)
         }
     }
 

@@ -61,6 +61,11 @@ public struct Revert {
         for info in ordered {
             for folder in StoreLayout.ownedFolders {
                 for change in try store.diff(from: info.parents.first, to: info.id, under: folder) {
+                    if let kind = change.oldKind, kind != .file {
+                        // Undoing this change would put the link (or submodule) back.
+                        throw GitStoreError.notRegularFile(
+                            path: change.path, what: "a \(kind == .link ? "symbolic link" : "submodule") before \(info.id.short); scimgit never writes one to the working tree")
+                    }
                     chains[change.path, default: []].append((info, change.oldBlob, change.newBlob))
                 }
             }
@@ -72,7 +77,7 @@ public struct Revert {
         let now = SCIMDateTime(timeIntervalSince1970: Date().timeIntervalSince1970).description
         for (path, chain) in chains.sorted(by: { $0.key < $1.key }) {
             guard let entry = StoreLayout.entry(at: path) else { continue }
-            let current = try store.blob(at: path, in: head)
+            let current = try store.entry(at: path, in: head)?.blob
             let expected = chain.last!.new
             let target = chain.first!.old
             let gap = zip(chain.dropFirst(), chain).contains { $0.old != $1.new }

@@ -30,6 +30,11 @@ public struct Rollback {
         guard try store.isAncestor(target, of: head) else {
             throw GitStoreError.notFound("\(revision) is not in the history of HEAD")
         }
+        // A link (or submodule) in the target would have to be written to the working tree.
+        if let link = try store.diff(from: head, to: target).first(where: { ($0.newKind ?? .file) != .file }) {
+            throw GitStoreError.notRegularFile(
+                path: link.path, what: "a \(link.newKind == .link ? "symbolic link" : "submodule") in \(revision) (scimgit never writes one to the working tree; roll back to a commit without it)")
+        }
         let diff = try HistoryDiff(store: store, registry: registry).diff(from: head, to: target)
         let label = revision.hasPrefix(target.short) || target.hex.hasPrefix(revision) ? target.short : "\(revision) (\(target.short))"
         let subject = "Roll back to \(label): " + Rollback.summary(diff)

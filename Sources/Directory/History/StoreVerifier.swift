@@ -30,6 +30,11 @@ public struct StoreVerifier {
         var memberships: [(path: String, group: String, member: String, blob: ObjectID)] = []
         for folder in StoreLayout.ownedFolders {
             for file in try store.files(at: head, under: folder) {
+                if file.kind != .file {
+                    let what = file.kind == .link ? "a symbolic link" : "a submodule"
+                    problems.append(Problem(path: file.path, message: "is \(what), not a file: scimgit never follows or writes one and serves what it stands for as broken; remove it (git rm) or roll back past the commit that added it"))
+                    continue
+                }
                 guard let entry = StoreLayout.entry(at: file.path) else {
                     problems.append(Problem(path: file.path, message: "not a file scimgit knows (expected \(folder)/ab/cd/<id>…)"))
                     continue

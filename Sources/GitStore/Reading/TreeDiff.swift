@@ -22,7 +22,8 @@ public struct PathChange: Sendable, Hashable {
     public var path: String
     public var oldBlob: ObjectID?
     public var newBlob: ObjectID?
-    /// What the path holds after the change (nil when deleted).
+    /// What the path held before and holds after the change (nil: nothing).
+    public var oldKind: EntryKind?
     public var newKind: EntryKind?
 
     public var kind: Kind {
@@ -33,12 +34,16 @@ public struct PathChange: Sendable, Hashable {
         }
     }
 
-    public init(path: String, oldBlob: ObjectID?, newBlob: ObjectID?, newKind: EntryKind? = nil) {
+    public init(path: String, oldBlob: ObjectID?, newBlob: ObjectID?, oldKind: EntryKind? = nil, newKind: EntryKind? = nil) {
         self.path = path
         self.oldBlob = oldBlob
         self.newBlob = newBlob
+        self.oldKind = oldBlob == nil ? nil : oldKind ?? .file
         self.newKind = newBlob == nil ? nil : newKind ?? .file
     }
+
+    /// True when either side is a link or submodule, which scimgit never writes.
+    public var involvesNonFile: Bool { (oldKind ?? .file) != .file || (newKind ?? .file) != .file }
 }
 
 /// A file (or link, or submodule) of a tree, with its path.
@@ -107,7 +112,7 @@ enum TreeDiff {
                 try walk(repository, oldTree, newTree, path, &out)
             }
             if oldBlob != nil || newBlob != nil, oldBlob != newBlob || before?.kind != after?.kind {
-                out.append(PathChange(path: path, oldBlob: oldBlob, newBlob: newBlob, newKind: after?.kind))
+                out.append(PathChange(path: path, oldBlob: oldBlob, newBlob: newBlob, oldKind: before?.kind, newKind: after?.kind))
             }
         }
     }

@@ -68,7 +68,9 @@ extension Writer {
             switch change.newKind {
             case nil: finalStates[change.path] = .absent
             case .file?: finalStates[change.path] = .blob(change.newBlob!)
-            case let kind?: finalStates[change.path] = .notAFile(kind)
+            case let kind?:
+                // Whoever owns the working tree would have to materialise it: never.
+                throw GitStoreError.notRegularFile(path: change.path, what: "a \(kind == .link ? "symbolic link" : "submodule") in the tree to restore")
             }
         }
         var touchedWorkingTree = false
