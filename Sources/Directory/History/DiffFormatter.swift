@@ -13,13 +13,13 @@ public enum DiffFormatter {
             lines.append(kind == .user ? "Users" : "Groups")
             for change in changes {
                 let sign = change.change == .added ? "+" : change.change == .removed ? "-" : "~"
-                lines.append("  \(sign) \(change.name)")
+                lines.append("  \(sign) \(DisplayText.escaped(change.name, limit: 200))")
                 if change.change == .modified {
                     for attribute in change.attributes {
-                        lines.append("      \(attribute.path): \(show(attribute.before)) → \(show(attribute.after))")
+                        lines.append("      \(DisplayText.escaped(attribute.path, limit: 200)): \(show(attribute.before)) → \(show(attribute.after))")
                     }
                 }
-                let name = { (member: String) in diff.memberNames[member] ?? member }
+                let name = { (member: String) in DisplayText.escaped(diff.memberNames[member] ?? member, limit: 200) }
                 for member in change.membersAdded.map(name).sorted() { lines.append("      + member \(member)") }
                 for member in change.membersRemoved.map(name).sorted() { lines.append("      - member \(member)") }
             }
@@ -42,7 +42,6 @@ public enum DiffFormatter {
 
     static func show(_ value: JSONValue?) -> String {
         guard let value else { return "(none)" }
-        let text = value.serializedString(.compact)
-        return text.count > 100 ? String(text.prefix(97)) + "…" : text
+        return DisplayText.escaped(value.serializedString(.compact), limit: 100)
     }
 }

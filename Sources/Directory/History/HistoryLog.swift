@@ -15,10 +15,11 @@ public struct LogEntry: Sendable {
     init(_ info: CommitInfo) {
         id = info.id
         time = info.time
-        client = info.trailer(CommitMessage.clientKey) ?? info.author.name
+        let trailers = SCIMTrailers(info)
+        client = trailers[CommitMessage.clientKey] ?? info.author.name
         subject = info.subject
-        operation = info.trailer(CommitMessage.operationKey)
-        resource = info.trailer(CommitMessage.resourceKey)
+        operation = trailers[CommitMessage.operationKey]
+        resource = trailers[CommitMessage.resourceKey]
     }
 
     public var json: [String: Any] {
@@ -68,14 +69,18 @@ public struct HistoryLog {
         return out
     }
 
-    /// The paths a `--resource` argument stands for: an id (user or group), or a userName
-    /// or group displayName as it is now — or, for a deleted resource, as a commit named it.
+    /// The paths a `--resource` argument stands for: an id (user or group), or a whole
+    /// userName or group displayName as it is now — or, for a deleted resource, as a
+    /// commit's `SCIM-Name` trailer recorded it (commits made before that trailer existed
+    /// are found by id).
     public func paths(forResource argument: String) throws -> [String]? {
         let lowered = argument.lowercased()
         if StoreLayout.isValidID(lowered) {
             return [StoreLayout.userPath(lowered), StoreLayout.groupFolder(lowered)]
         }
         guard let head = store.head else { return nil }
+        // A plain ASCII name appears as is in the file's text: test that before parsing.
+        let textTest = argument.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
         for (folder, key) in [(StoreLayout.usersFolder, "userName"), (StoreLayout.groupsFolder, "displayName")] {
             for file in try store.files(at: head, under: folder) {
                 guard let entry = StoreLayout.entry(at: file.path) else { continue }
@@ -85,9 +90,9 @@ public struct HistoryLog {
                 case let .group(group): id = group
                 case .membership: continue
                 }
-                guard let bytes = try? store.readBlob(file.blob), let text = String(bytes: bytes, encoding: .utf8),
-                      text.lowercased().contains(lowered) else { continue }
-                // Cheap text test first, then the real attribute.
+                guard file.kind == .file, let bytes = try? store.readBlob(file.blob) else { continue }
+                if textTest, !(String(bytes: bytes, encoding: .utf8)?.lowercased().contains(lowered) ?? false) { continue }
+                // Whole names only (and NFC and NFD forms of one name are one name).
                 if let name = try? SCIMName.of(bytes, key: key), name.lowercased() == lowered {
                     return key == "userName" ? [StoreLayout.userPath(id)] : [StoreLayout.groupFolder(id)]
                 }
@@ -95,9 +100,10 @@ public struct HistoryLog {
         }
         // Deleted since: find the commit that named it.
         var found: [String]?
+        let quoted = CommitMessage.quote(argument, limit: 256).lowercased()
         try store.log { info in
-            guard info.subject.lowercased().hasSuffix(" " + lowered) || info.subject.lowercased().contains(" \(lowered) "),
-                  let resource = info.trailer(CommitMessage.resourceKey) else { return true }
+            let trailers = SCIMTrailers(info)
+            guard trailers[CommitMessage.nameKey]?.lowercased() == quoted, let resource = trailers[CommitMessage.resourceKey] else { return true }
             let parts = resource.split(separator: "/")
             guard parts.count == 2 else { return true }
             let id = String(parts[1])

@@ -111,24 +111,23 @@ public struct Revert {
         for (path, change) in changes.sorted(by: { $0.key < $1.key }) {
             lines.append(try describe(path, change, head: head))
         }
-        var subject = ordered.count == 1 ? "Revert \"\(ordered[0].subject)\"" : "Revert \(ordered.count) commits: " + ordered.map(\.subject).joined(separator: ", ")
+        let subjects = ordered.map { CommitMessage.quote($0.subject, limit: 120) }
+        var subject = ordered.count == 1 ? "Revert \"\(subjects[0])\"" : "Revert \(ordered.count) commits: " + subjects.joined(separator: ", ")
         if subject.count > 160 { subject = String(subject.prefix(157)) + "…" }
         return Plan(base: head, commits: ordered, changes: changes, subject: subject, lines: lines.filter { !$0.isEmpty })
     }
 
     public func apply(_ plan: Plan, by identity: CLIIdentity) throws -> ObjectID? {
         guard !plan.changes.isEmpty else { return nil }
-        var message = plan.subject + "\n\n"
-        message += plan.commits.map { "Reverts \($0.id.short) \($0.subject)" }.joined(separator: "\n")
-        if !plan.lines.isEmpty { message += "\n\n" + plan.lines.prefix(400).joined(separator: "\n") }
-        message += "\n\nSCIM-Operation: REVERT\n"
-        message += plan.commits.map { "SCIM-Reverts: \($0.id.hex)\n" }.joined()
-        message += "SCIM-Client: \(identity.client)\n"
+        var message = CommitMessage(
+            subject: plan.subject,
+            trailers: [(CommitMessage.operationKey, "REVERT")] + plan.commits.map { ("SCIM-Reverts", $0.id.hex) } + [(CommitMessage.clientKey, identity.client)])
+        message.addLines(plan.commits.map { "Reverts \($0.id.short) \($0.subject)" } + (plan.lines.isEmpty ? [] : [""] + plan.lines))
         return try store.write { session in
             guard session.head == plan.base else {
                 throw GitStoreError.concurrentUpdate("the store changed since the revert was planned; run it again")
             }
-            return try session.commit([CommitSpec(changes: plan.changes, message: message, author: identity.signature)]).first ?? nil
+            return try session.commit([CommitSpec(changes: plan.changes, message: message.text, author: identity.signature)]).first ?? nil
         }
     }
 
@@ -214,11 +213,11 @@ public struct Revert {
 
     private func describe(_ entry: StoreLayout.Entry, path: String, head: ObjectID) -> String {
         switch entry {
-        case let .user(id): return "user \(name(of: path, key: "userName", head: head) ?? id) (\(path))"
-        case let .group(id): return "group \(name(of: path, key: "displayName", head: head) ?? id) (\(path))"
+        case let .user(id): return "user \(CommitMessage.quote(name(of: path, key: "userName", head: head) ?? id)) (\(path))"
+        case let .group(id): return "group \(CommitMessage.quote(name(of: path, key: "displayName", head: head) ?? id)) (\(path))"
         case let .membership(group, member):
             let groupName = name(of: StoreLayout.groupPath(group), key: "displayName", head: head) ?? group
-            return "membership of \(member) in group \(groupName) (\(path))"
+            return "membership of \(member) in group \(CommitMessage.quote(groupName)) (\(path))"
         }
     }
 
@@ -227,7 +226,7 @@ public struct Revert {
         case let .user(id):
             let verb: String
             switch change { case .delete: verb = "remove"; default: verb = try store.blob(at: path, in: head) == nil ? "restore" : "revert" }
-            return "\(verb) user \(try restoredName(path, change, key: "userName", head: head) ?? id)"
+            return "\(verb) user \(CommitMessage.quote(try restoredName(path, change, key: "userName", head: head) ?? id))"
         case let .group(id):
             let verb: String
             switch change {
@@ -235,13 +234,13 @@ public struct Revert {
             case .write: return "" // only its lastModified follows the membership changes listed
             default: verb = try store.blob(at: path, in: head) == nil ? "restore" : "revert"
             }
-            return "\(verb) group \(try restoredName(path, change, key: "displayName", head: head) ?? id)"
+            return "\(verb) group \(CommitMessage.quote(try restoredName(path, change, key: "displayName", head: head) ?? id))"
         case let .membership(group, member):
             let memberName = name(of: StoreLayout.userPath(member), key: "userName", head: head)
                 ?? name(of: StoreLayout.groupPath(member), key: "displayName", head: head) ?? member
             let groupName = name(of: StoreLayout.groupPath(group), key: "displayName", head: head) ?? group
-            if case .delete = change { return "- member \(memberName) of group \(groupName)" }
-            return "+ member \(memberName) of group \(groupName)"
+            if case .delete = change { return "- member \(CommitMessage.quote(memberName)) of group \(CommitMessage.quote(groupName))" }
+            return "+ member \(CommitMessage.quote(memberName)) of group \(CommitMessage.quote(groupName))"
         case nil:
             return ""
         }

@@ -44,13 +44,15 @@ public struct Rollback {
     /// Commits the plan. Nil when the store already equals the target.
     public func apply(_ plan: Plan, by identity: CLIIdentity) throws -> ObjectID? {
         guard !plan.diff.isEmpty else { return nil }
-        var message = plan.subject + "\n\n" + DiffFormatter.text(plan.diff).split(separator: "\n").prefix(400).joined(separator: "\n")
-        message += "\n\nSCIM-Operation: ROLLBACK\nSCIM-Rollback-To: \(plan.target.hex)\nSCIM-Client: \(identity.client)\n"
+        var message = CommitMessage(subject: plan.subject, trailers: [
+            (CommitMessage.operationKey, "ROLLBACK"), ("SCIM-Rollback-To", plan.target.hex), (CommitMessage.clientKey, identity.client),
+        ])
+        message.addLines(DiffFormatter.text(plan.diff).split(separator: "\n"))
         return try store.write { session in
             guard session.head == plan.base else {
                 throw GitStoreError.concurrentUpdate("the store changed since the rollback was planned; run it again")
             }
-            return try session.restore(treeOf: plan.target, message: message, author: identity.signature)
+            return try session.restore(treeOf: plan.target, message: message.text, author: identity.signature)
         }
     }
 
@@ -59,7 +61,7 @@ public struct Rollback {
         var parts: [String] = []
         func phrase(_ verb: String, _ changes: [ResourceChange], _ noun: String) {
             guard !changes.isEmpty else { return }
-            parts.append(changes.count == 1 ? "\(verb) \(noun) \(changes[0].name)" : "\(verb) \(changes.count) \(noun)s")
+            parts.append(changes.count == 1 ? "\(verb) \(noun) \(CommitMessage.quote(changes[0].name))" : "\(verb) \(changes.count) \(noun)s")
         }
         for kind in [MemberKind.user, .group] {
             let noun = kind == .user ? "user" : "group"

@@ -34,8 +34,8 @@ extension WritePlanner {
             files[StoreLayout.membershipPath(group: id, member: member.id)] = .write(WritePlanner.membershipFile(member))
             view.pending.setMember(member.id, of: id, kind: member.kind, display: member.display)
         }
-        let subject = "Create group \(stored.name)" + (added.isEmpty ? "" : " with \(CommitMessage.plural(added.count, "member"))")
-        var message = CommitMessage(subject: subject, operation: "POST", resource: "Group/\(id)", context: context)
+        let subject = "Create group \(CommitMessage.quote(stored.name))" + (added.isEmpty ? "" : " with \(CommitMessage.plural(added.count, "member"))")
+        var message = CommitMessage(subject: subject, operation: "POST", resource: "Group/\(id)", name: stored.name, context: context)
         message.addChanges(AttributeDiff.changes(from: nil, to: withoutMeta(stored.document), as: type))
         addMemberLines(&message, added: added.map(\.id), removed: [], view)
         return PlannedWrite(changes: files, message: message, result: WriteResult(type: type, id: id, stored: stored))
@@ -100,7 +100,7 @@ extension WritePlanner {
         }
         var message = CommitMessage(
             subject: CommitMessage.groupSubject(name: current.name, changes: changes, added: added.count, removed: removed.count),
-            operation: operation, resource: "Group/\(id)", context: context
+            operation: operation, resource: "Group/\(id)", name: stored.name, context: context
         )
         message.addChanges(changes)
         addMemberLines(&message, added: added.map(\.id), removed: removed, view)
@@ -126,7 +126,8 @@ extension WritePlanner {
             if let touched = try touchGroup(parent, &view) { files[StoreLayout.groupPath(parent)] = .write(touched.bytes) }
         }
         view.pending.remove(id, kind: .group, name: current.name)
-        var message = CommitMessage(subject: "Delete group \(current.name)", operation: "DELETE", resource: "Group/\(id)", context: context)
+        var message = CommitMessage(
+            subject: "Delete group \(CommitMessage.quote(current.name))", operation: "DELETE", resource: "Group/\(id)", name: current.name, context: context)
         if !members.isEmpty { message.body.append("had \(CommitMessage.plural(members.count, "member"))") }
         return PlannedWrite(changes: files, message: message, result: WriteResult(type: type, id: id, stored: nil))
     }
@@ -166,10 +167,10 @@ extension WritePlanner {
             if let pendingDocument = view.pending.documents[id], let pendingDocument { return pendingDocument.name }
             return view.index.read { $0.summary(id)?.name } ?? id
         }
-        let limit = 50
-        for id in added.prefix(limit) { message.body.append("+ member \(name(id)) (\(id))") }
+        let limit = CommitMessage.listLimit
+        for id in added.prefix(limit) { message.body.append("+ member \(CommitMessage.quote(name(id))) (\(id))") }
         if added.count > limit { message.body.append("+ \(added.count - limit) more members") }
-        for id in removed.prefix(limit) { message.body.append("- member \(name(id)) (\(id))") }
+        for id in removed.prefix(limit) { message.body.append("- member \(CommitMessage.quote(name(id))) (\(id))") }
         if removed.count > limit { message.body.append("- \(removed.count - limit) more members") }
     }
 }

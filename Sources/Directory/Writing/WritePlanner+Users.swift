@@ -11,7 +11,8 @@ extension WritePlanner {
         let id = stored.document["id"]!.stringValue!
         try checkUniqueName(stored.name, kind: .user, for: id, view)
         view.pending.put(id, stored, previousName: nil)
-        var message = CommitMessage(subject: "Create user \(stored.name)", operation: "POST", resource: "User/\(id)", context: context)
+        var message = CommitMessage(
+            subject: "Create user \(CommitMessage.quote(stored.name))", operation: "POST", resource: "User/\(id)", name: stored.name, context: context)
         message.addChanges(AttributeDiff.changes(from: nil, to: withoutMeta(stored.document), as: type))
         return PlannedWrite(changes: [StoreLayout.userPath(id): .write(stored.bytes)], message: message, result: WriteResult(type: type, id: id, stored: stored))
     }
@@ -59,7 +60,7 @@ extension WritePlanner {
         view.pending.put(id, stored, previousName: current.name)
         var message = CommitMessage(
             subject: CommitMessage.userSubject(name: current.name, changes: changes),
-            operation: operation, resource: "User/\(id)", context: context
+            operation: operation, resource: "User/\(id)", name: stored.name, context: context
         )
         message.addChanges(changes)
         return PlannedWrite(changes: [StoreLayout.userPath(id): .write(stored.bytes)], message: message, result: WriteResult(type: type, id: id, stored: stored))
@@ -84,8 +85,9 @@ extension WritePlanner {
             }
         }
         view.pending.remove(id, kind: .user, name: current.name)
-        var message = CommitMessage(subject: "Delete user \(current.name)", operation: "DELETE", resource: "User/\(id)", context: context)
-        if !groupNames.isEmpty { message.body.append("removed from groups: " + groupNames.sorted().joined(separator: ", ")) }
+        var message = CommitMessage(
+            subject: "Delete user \(CommitMessage.quote(current.name))", operation: "DELETE", resource: "User/\(id)", name: current.name, context: context)
+        if !groupNames.isEmpty { message.body.append("removed from groups: " + CommitMessage.list(groupNames.sorted())) }
         return PlannedWrite(changes: files, message: message, result: WriteResult(type: type, id: id, stored: nil))
     }
 

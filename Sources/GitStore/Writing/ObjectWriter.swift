@@ -38,7 +38,10 @@ struct ObjectWriter {
         if let parent { text += "parent \(parent.hex)\n" }
         text += "author \(GitSignature.clean(author.name)) <\(GitSignature.clean(author.email))> \(seconds) +0000\n"
         text += "committer \(GitSignature.clean(committer.name)) <\(GitSignature.clean(committer.email))> \(seconds) +0000\n"
-        text += "\n" + (message.hasSuffix("\n") ? message : message + "\n")
+        // A NUL would cut the message short for git and fail `git fsck --strict` for good;
+        // callers quote what clients send, this is the last line of defence.
+        let clean = message.contains("\0") ? message.replacingOccurrences(of: "\0", with: "\\0") : message
+        text += "\n" + (clean.hasSuffix("\n") ? clean : clean + "\n")
         return try write(Array(text.utf8), type: GIT_OBJECT_COMMIT)
     }
 

@@ -313,9 +313,10 @@ final class GitSignature {
 
     deinit { git_signature_free(pointer) }
 
-    /// git refuses `<`, `>` and newlines in names and emails.
+    /// git refuses `<`, `>` and newlines in names and emails; other control characters
+    /// would reach every `git log` a person reads.
     static func clean(_ text: String) -> String {
-        let cleaned = String(text.unicodeScalars.filter { !"<>\n\r\0".unicodeScalars.contains($0) })
+        let cleaned = String(text.unicodeScalars.filter { !"<>".unicodeScalars.contains($0) && !CharacterSet.controlCharacters.contains($0) })
             .trimmingCharacters(in: .whitespaces)
         return cleaned.isEmpty ? "unknown" : cleaned
     }

@@ -32,7 +32,7 @@ struct DiffCommand: ParsableCommand {
         if json {
             print(diff.json.serializedString(.canonical), terminator: "")
         } else {
-            print(DiffFormatter.text(diff), terminator: "")
+            Console.say(DiffFormatter.text(diff), terminator: "")
         }
     }
 

@@ -60,7 +60,7 @@ struct LogCommand: ParsableCommand {
             let width = entries.map(\.client.count).max() ?? 0
             for entry in entries {
                 let client = entry.client.padding(toLength: width, withPad: " ", startingAt: 0)
-                print("\(entry.id.short)  \(TimeFormat.show(entry.time))  \(client)  \(entry.subject)")
+                Console.say("\(entry.id.short)  \(TimeFormat.show(entry.time))  \(client)  \(entry.subject)")
             }
         }
     }

@@ -38,16 +38,16 @@ struct RevertCommand: ParsableCommand {
         } catch let error as GitStoreError {
             throw CLIError("cannot revert: \(error)")
         }
-        print(plan.subject)
-        for commit in plan.commits { print("  reverts \(commit.id.short) \(commit.subject)") }
-        if plan.changes.isEmpty { print("These commits changed nothing that is still there: nothing to do."); return }
-        print()
-        for line in plan.lines { print("  " + line) }
-        if dryRun { print("\n(dry run: nothing changed)"); return }
+        Console.say(plan.subject)
+        for commit in plan.commits { Console.say("  reverts \(commit.id.short) \(commit.subject)") }
+        if plan.changes.isEmpty { Console.say("These commits changed nothing that is still there: nothing to do."); return }
+        Console.say()
+        for line in plan.lines { Console.say("  " + line) }
+        if dryRun { Console.say("\n(dry run: nothing changed)"); return }
         try Confirmation.confirm("Apply this revert?", yes: yes)
         do {
             if let commit = try revert.apply(plan, by: CLIIdentity()) {
-                print("\nCommitted \(commit.short): \(plan.subject)")
+                Console.say("\nCommitted \(commit.short): \(plan.subject)")
                 WorkingTreeWait.report(gitStore)
             }
         } catch let error as GitStoreError {

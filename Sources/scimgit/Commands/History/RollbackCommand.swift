@@ -32,17 +32,17 @@ struct RollbackCommand: ParsableCommand {
             throw CLIError("cannot roll back to '\(to)': \(error)")
         }
         if plan.diff.isEmpty {
-            print("Users and groups already equal \(plan.label): nothing to do.")
+            Console.say("Users and groups already equal \(plan.label): nothing to do.")
             return
         }
-        print(plan.subject)
-        print()
-        print(DiffFormatter.text(plan.diff), terminator: "")
-        if dryRun { print("\n(dry run: nothing changed)"); return }
+        Console.say(plan.subject)
+        Console.say()
+        Console.say(DiffFormatter.text(plan.diff), terminator: "")
+        if dryRun { Console.say("\n(dry run: nothing changed)"); return }
         try Confirmation.confirm("Apply this rollback?", yes: yes)
         do {
             if let commit = try rollback.apply(plan, by: CLIIdentity()) {
-                print("\nCommitted \(commit.short): \(plan.subject)")
+                Console.say("\nCommitted \(commit.short): \(plan.subject)")
                 WorkingTreeWait.report(gitStore)
             }
         } catch let error as GitStoreError {

@@ -23,7 +23,7 @@ struct SnapshotCommand: ParsableCommand {
             defer { try? gitStore.close() }
             do {
                 let snapshot = try Snapshots(store: gitStore).create(name, message: message, by: CLIIdentity())
-                print("Created snapshot \(snapshot.name) at \(snapshot.commit.short): \(snapshot.users) user\(snapshot.users == 1 ? "" : "s"), \(snapshot.groups) group\(snapshot.groups == 1 ? "" : "s")")
+                Console.say("Created snapshot \(snapshot.name) at \(snapshot.commit.short): \(snapshot.users) user\(snapshot.users == 1 ? "" : "s"), \(snapshot.groups) group\(snapshot.groups == 1 ? "" : "s")")
             } catch let error as GitStoreError {
                 throw CLIError("\(error)")
             }
@@ -36,13 +36,13 @@ struct SnapshotCommand: ParsableCommand {
 
         func run() throws {
             let snapshots = try Snapshots(store: try store.openForReading()).list()
-            if snapshots.isEmpty { print("no snapshots"); return }
+            if snapshots.isEmpty { Console.say("no snapshots"); return }
             let width = snapshots.map(\.name.count).max() ?? 0
             for snapshot in snapshots {
                 let time = snapshot.time.map(TimeFormat.show) ?? "-"
                 let name = snapshot.name.padding(toLength: width, withPad: " ", startingAt: 0)
                 let firstLine = snapshot.message.split(separator: "\n").first.map(String.init) ?? ""
-                print("\(name)  \(time)  \(snapshot.commit.short)  \(snapshot.users) user\(snapshot.users == 1 ? "" : "s"), \(snapshot.groups) group\(snapshot.groups == 1 ? "" : "s")  \(firstLine)")
+                Console.say("\(name)  \(time)  \(snapshot.commit.short)  \(snapshot.users) user\(snapshot.users == 1 ? "" : "s"), \(snapshot.groups) group\(snapshot.groups == 1 ? "" : "s")  \(firstLine)")
             }
         }
     }
@@ -60,7 +60,7 @@ struct SnapshotCommand: ParsableCommand {
             } catch GitStoreError.notFound {
                 throw CLIError("no snapshot named \(name)")
             }
-            print("Deleted snapshot \(name)")
+            Console.say("Deleted snapshot \(name)")
         }
     }
 }

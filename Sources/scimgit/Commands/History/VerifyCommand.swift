@@ -16,11 +16,11 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         let gitStore = try store.openForReading()
         let problems = try StoreVerifier(store: gitStore).verify()
-        for problem in problems { print(problem) }
+        for problem in problems { Console.say(problem.description) }
         if !problems.isEmpty {
             FileHandle.standardError.write(Data("\(problems.count) problem\(problems.count == 1 ? "" : "s") found\n".utf8))
             throw ExitCode(1)
         }
-        print("ok: no problems found")
+        Console.say("ok: no problems found")
     }
 }
