@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Conformance, part of `make test`: starts the built server on a temp store, then runs
+# Conformance, part of `make test`: each suite against a fresh server on a temp store:
 #  - python-scim's scim2-tester (`scim2 … test`, PyPI scim2-cli): every check must be SUCCESS;
 #  - Okta's own OIN suites (../shared/conformance/runscope.py, the token sent the Header-Auth
 #    way): every step must pass;
-# and checks the store afterwards: git status and git fsck clean, scimgit verify clean.
+#  - Microsoft's SCIM Postman collections (../shared/conformance/postman.py, collections in
+#    ../shared/conformance/azuread/, the token sent as Bearer): no assertion may fail;
+# and checks each store afterwards: git status and git fsck clean, scimgit verify clean.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${SCIMGIT_BIN:-.build/debug/scimgit}
@@ -14,24 +16,44 @@ if [ ! -d "$SHARED" ]; then
   [ -n "$ORIGIN" ] && [ -d "$ORIGIN/../shared" ] && SHARED="$ORIGIN/../shared"
 fi
 WORK=$(mktemp -d /tmp/scimgit-conformance.XXXXXX)
-STORE=$WORK/store
 TOKEN=conformance-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-LOG=$WORK/serve.log
-
-"$BIN" serve --repo "$STORE" --port 0 --token "conformance=$TOKEN" --durability fast --log-level warning > "$LOG" 2>&1 &
-PID=$!
-cleanup() { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; }
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+}
 trap cleanup EXIT
-for _ in $(seq 1 300); do
-  BASE=$(sed -n 's/^Base URL: //p' "$LOG")
-  [ -n "$BASE" ] && break
-  kill -0 "$PID" 2>/dev/null || { cat "$LOG"; echo "scimgit serve did not start" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$BASE" ] || { cat "$LOG"; echo "no Base URL from scimgit serve" >&2; exit 1; }
-echo "conformance: server at $BASE"
 status=0
 
+# start_server NAME: a fresh server on $WORK/NAME; sets BASE and STORE.
+start_server() {
+  STORE=$WORK/$1
+  local log=$WORK/$1.log
+  "$BIN" serve --repo "$STORE" --port 0 --token "conformance=$TOKEN" --durability fast --log-level warning > "$log" 2>&1 &
+  local pid=$!
+  PIDS+=("$pid")
+  BASE=""
+  for _ in $(seq 1 300); do
+    BASE=$(sed -n 's/^Base URL: //p' "$log")
+    [ -n "$BASE" ] && break
+    kill -0 "$pid" 2>/dev/null || { cat "$log"; echo "scimgit serve did not start" >&2; exit 1; }
+    sleep 0.1
+  done
+  [ -n "$BASE" ] || { cat "$log"; echo "no Base URL from scimgit serve" >&2; exit 1; }
+  echo "conformance: $1 server at $BASE"
+}
+
+# check_store: the store a suite wrote to is clean and sound.
+check_store() {
+  sleep 1.5
+  if [ -n "$(git -C "$STORE" --no-optional-locks status --porcelain --untracked-files=all)" ]; then
+    echo "git status is not clean:"; git -C "$STORE" --no-optional-locks status --porcelain | head; status=1
+  fi
+  if [ -n "$(git -C "$STORE" fsck --strict --no-dangling 2>&1)" ]; then echo "git fsck is not clean"; status=1; fi
+  "$BIN" verify --repo "$STORE" || status=1
+  echo "$(git -C "$STORE" rev-list --count HEAD) commits; last: $(git -C "$STORE" log -1 --format='%an: %s')"
+}
+
+start_server scim2-okta
 echo "== scim2-tester (scim2 --url $BASE test)"
 SCIM_CLI_HEADERS="Authorization: Bearer $TOKEN" scim2 --url "$BASE" test > "$WORK/scim2.txt" 2>&1 || true
 results=$(grep -E '^[A-Z]+ ' "$WORK/scim2.txt" | grep -v '^Performing' || true)
@@ -49,14 +71,24 @@ if ! python3 "$SHARED/conformance/runscope.py" "$SHARED"/conformance/okta/*.json
   grep -vE '^PASS' "$WORK/okta.txt" | head -40
 fi
 grep -E 'passed, .* failed' "$WORK/okta.txt"
-
 echo "== the store afterwards"
-sleep 1.5
-if [ -n "$(git -C "$STORE" --no-optional-locks status --porcelain --untracked-files=all)" ]; then
-  echo "git status is not clean:"; git -C "$STORE" status --porcelain | head; status=1
+check_store
+
+start_server entra
+echo "== Microsoft SCIM Postman collections (postman.py)"
+if ! python3 "$SHARED/conformance/postman.py" --base "$BASE" --token "$TOKEN" > "$WORK/postman.txt" 2>&1; then
+  status=1
 fi
-if [ -n "$(git -C "$STORE" fsck --strict --no-dangling 2>&1)" ]; then echo "git fsck is not clean"; status=1; fi
-"$BIN" verify --repo "$STORE" || status=1
-echo "$(git -C "$STORE" rev-list --count HEAD) commits; last: $(git -C "$STORE" log -1 --format='%an: %s')"
+summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$WORK/postman.txt" | tail -1 || true)
+echo "${summary:-no summary from postman.py}"
+failed=$(echo "$summary" | sed -n 's/^[0-9]* passed, \([0-9]*\) failed.*/\1/p')
+passed=$(echo "$summary" | sed -n 's/^\([0-9]*\) passed.*/\1/p')
+if [ -z "$summary" ] || [ "${failed:-1}" -ne 0 ] || [ "${passed:-0}" -eq 0 ]; then
+  grep -E 'FAIL|UNTRANSLATED|Error' "$WORK/postman.txt" | head -40
+  status=1
+fi
+echo "== the store afterwards"
+check_store
+
 [ $status -eq 0 ] && rm -rf "$WORK"
 exit $status

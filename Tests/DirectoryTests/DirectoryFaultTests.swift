@@ -21,6 +21,8 @@ struct DirectoryFaultTests {
         (GitStoreError.io(operation: "write", path: "Users/x.json", errno: ENOSPC), 507),
         (GitStoreError.io(operation: "create", path: "Users/x.json", errno: EROFS), 507),
         (GitStoreError.io(operation: "write", path: "Users/x.json", errno: EIO), 500),
+        (GitStoreError.io(operation: "create", path: "Users/ab/.scimgit-tmp-x.json", errno: EACCES), 503),
+        (GitStoreError.io(operation: "mkdir", path: "Users/ab", errno: EPERM), 503),
         (GitStoreError.busy("index.lock"), 503),
     ])
     func failedWritesAreCleanErrors(fault: GitStoreError, status: Int) async throws {

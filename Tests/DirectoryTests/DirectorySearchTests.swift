@@ -6,6 +6,18 @@ import Testing
 
 @Suite("Directory: search, paging, HEAD moved by git")
 struct DirectorySearchTests {
+    /// Okta looks a user up by userName before creating it: a name the server refuses as a
+    /// duplicate must be one its filters find, whichever Unicode spelling the IdP sends.
+    @Test func theNfcAndNfdSpellingsOfAUserNameAreOneName() async throws {
+        let fixture = try DirectoryFixture()
+        let nfc = "Jos\u{E9}@example.com", nfd = "Jose\u{301}@example.com"
+        let created = try await fixture.createUser(nfc)
+        #expect(await scimError { try await fixture.createUser(nfd) }?.status == 409)
+        for spelling in [nfc, nfd, nfd.uppercased()] {
+            #expect(try await fixture.search(.user, ["filter": "userName eq \"\(spelling)\""]).resources.map(\.id) == [created.id], "\(Array(spelling.unicodeScalars))")
+        }
+    }
+
     @Test func oktaAndEntraFiltersFindTheUser() async throws {
         let fixture = try DirectoryFixture()
         let ada = try await fixture.createUser("ada@example.com", extra: ["externalId": "00uADA"])

@@ -162,6 +162,44 @@ struct CrashAndFaultTests {
         #expect(try await okta.post("/Users", ["userName": "after@example.com"]).status == 201)
         #expect(server.statusIsClean())
     }
+
+    /// A full disk is not an outage: the server stops cleanly (exit 0), starts again (after
+    /// a clean stop or a crash) and serves reads, answers writes 507, and once there is room
+    /// writes work and the index reaches the disk.
+    @Test(.enabled(if: TmpfsMount.isPermitted, "needs root to mount a tmpfs"))
+    func startAndStopWorkOnAFullDisk() async throws {
+        let mount = try TmpfsMount(megabytes: 8)
+        defer { mount.unmount() }
+        let server = try ServerProcess(storePath: mount.path + "/store")
+        defer { server.kill(signal: SIGKILL) }
+        var okta = SCIMClient.okta(server)
+        var ids: [String] = []
+        for number in 0..<5 {
+            ids.append(try #require(try await okta.post("/Users", ["userName": .string("user\(number)@example.com")]).json?["id"]?.stringValue))
+        }
+        // A write in flight leaves the index dirty in memory when the disk fills.
+        _ = try await okta.patch("/Users/\(ids[0])", [["op": "replace", "path": "displayName", "value": "Zero"]])
+        let filler = mount.path + "/filler"
+        FileManager.default.createFile(atPath: filler, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: filler))
+        let chunk = Data(count: 64 * 1024)
+        while (try? handle.write(contentsOf: chunk)) != nil {}
+        try? handle.close()
+        for stop in ["SIGTERM", "kill -9"] {
+            if stop == "SIGTERM" { #expect(server.stop() == 0, "a clean stop on a full disk exits 0:\n\(server.log)") } else { server.kill(signal: SIGKILL) }
+            try server.start()
+            okta = SCIMClient.okta(server)
+            for id in ids { #expect(try await okta.get("/Users/\(id)").status == 200, "after \(stop)") }
+            #expect(try await okta.get("/Users?count=0").json?["totalResults"] == 5)
+            let refused = try await okta.post("/Users", ["userName": "full@example.com"])
+            #expect(refused.status == 507, "after \(stop): \(refused.status)")
+        }
+        try FileManager.default.removeItem(atPath: filler)
+        #expect(try await okta.post("/Users", ["userName": "room@example.com"]).status == 201)
+        #expect(server.statusIsClean())
+        #expect(server.stop() == 0)
+        #expect(try scimgit(["verify", "--repo", server.store]).status == 0)
+    }
 }
 
 /// A tmpfs mounted for one test (Linux, root).

@@ -119,22 +119,6 @@ public struct StoreVerifier {
 
     /// `git fsck` on the repository (the git command line: libgit2 has no fsck).
     private func fsck() -> [Problem] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-c", "safe.directory=*", "-C", store.root, "fsck", "--strict", "--no-dangling", "--no-progress"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        do {
-            try process.run()
-        } catch {
-            return [Problem(path: ".git", message: "could not run git fsck: \(error)")]
-        }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        if process.terminationStatus == 0 && text.isEmpty { return [] }
-        return text.split(separator: "\n").map { Problem(path: ".git", message: "git fsck: \($0)") }
-            + (process.terminationStatus != 0 && text.isEmpty ? [Problem(path: ".git", message: "git fsck failed")] : [])
+        store.fsck().map { Problem(path: ".git", message: "git fsck: \($0)") }
     }
 }

@@ -14,6 +14,11 @@ enum StoreErrorMapping {
         if store.isStorageFull {
             return SCIMError(status: 507, detail: "the store cannot write: its disk is full or read-only; nothing was changed")
         }
+        if store.isPermissionDenied {
+            // An operator's mistake (a folder made read-only), not the client's, and fixable
+            // without the client changing anything: a retryable 503.
+            return SCIMError(status: 503, detail: "the store cannot write its files (permission denied); nothing was changed, retry later")
+        }
         if case .concurrentUpdate = store {
             return SCIMError(status: 503, detail: "the store changed under this write; nothing was changed, retry")
         }

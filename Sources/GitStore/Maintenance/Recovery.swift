@@ -89,7 +89,13 @@ extension Writer {
                 try syncWorkingFile(path, to: expected)
             }
         }
-        try index.write()
+        do {
+            try index.write()
+        } catch let error as GitStoreError where error.isStorageFull {
+            // A full disk must not stop the store from opening: reads need no index file.
+            // It stays in memory and is written once there is room.
+            logger.warning("could not write .git/index (\(error)); kept in memory until there is room")
+        }
         return report
     }
 

@@ -17,11 +17,8 @@ final class Repacker: @unchecked Sendable {
     private let logger: Logger
     private let lock = NSLock()
     private var running: Process?
-    private var finished = false
     /// Set when a repack finished since the last `takeFinished()`.
-    private static let gitPath: String? = ["/usr/bin/git", "/usr/local/bin/git", "/bin/git"].first {
-        FileManager.default.isExecutableFile(atPath: $0)
-    }
+    private var finished = false
 
     init(root: String, logger: Logger) {
         self.root = root
@@ -34,13 +31,10 @@ final class Repacker: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard running == nil else { return true }
-        guard let git = Repacker.gitPath else {
+        guard let process = GitCommandLine.process(["repack", "-d", "-q", "--geometric=2"], in: root) else {
             logger.warning("git not found: loose objects are not packed (install git for automatic packing)")
             return false
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: git)
-        process.arguments = ["-c", "safe.directory=*", "-C", root, "repack", "-d", "-q", "--geometric=2"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         process.terminationHandler = { [weak self] done in

@@ -171,7 +171,7 @@ private indirect enum Node: Sendable {
             let caseExact = definition?.caseExact ?? false
             let isDateTime = definition?.type == .dateTime
             let instant = (definition == nil || isDateTime) ? SCIMDateTime(parsing: s) : nil
-            let pattern = caseExact ? Array(s.utf8) : Array(s.lowercased().utf8)
+            let pattern = StringMatch.folded(s, caseExact: caseExact)
             return .string(pattern: pattern, caseExact: caseExact, instant: instant, isDateTime: isDateTime)
         case .array, .object:
             return .null

@@ -109,7 +109,7 @@ public struct SortSpec: Sendable, Hashable {
                 return SortKey(.instant(instant))
             }
             if s.isEmpty { return SortKey(.missing) }
-            return SortKey(.string(caseExact ? Array(s.utf8) : Array(s.lowercased().utf8)))
+            return SortKey(.string(StringMatch.folded(s, caseExact: caseExact)))
         case .array, .object: return SortKey(.missing)
         }
     }

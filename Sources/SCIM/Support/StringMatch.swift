@@ -3,12 +3,33 @@
 /// Filters and sorting compare strings case-insensitively unless `caseExact`; doing it on
 /// UTF-8 bytes (ASCII folded in a stack buffer, other text through `lowercased()`) keeps
 /// evaluation over 100,000 resources free of per-character `String` work.
+///
+/// Text that is not ASCII is also brought to Unicode NFC, so the NFC and NFD spellings of
+/// one name (`José` typed on two systems) are one name everywhere: uniqueness (Swift
+/// strings already compare that way), index lookups and filters alike — else Okta's
+/// lookup-then-create loops on a name the server says exists but no filter finds.
 enum StringMatch {
+    /// `string` as filters compare it: lowercased unless `caseExact`, NFC, UTF-8.
+    static func folded(_ string: String, caseExact: Bool) -> [UInt8] {
+        withFolded(string, caseExact: caseExact) { Array($0) }
+    }
+
+    /// The NFC form's UTF-8 (the standard library's own normalization).
+    static func nfc(_ string: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(string.utf8.count)
+        string._withNFCCodeUnits { out.append($0) }
+        return out
+    }
+
     /// Calls `body` with the UTF-8 of `string`, lowercased unless `caseExact`. ASCII text
-    /// is folded into a stack buffer; other text goes through `lowercased()`.
+    /// is folded into a stack buffer; other text goes through `lowercased()` and NFC.
     static func withFolded<R>(_ string: String, caseExact: Bool, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         var string = string
-        if caseExact { return string.withUTF8(body) }
+        if caseExact {
+            if string.utf8.allSatisfy({ $0 < 0x80 }) { return string.withUTF8(body) }
+            return nfc(string).withUnsafeBufferPointer(body)
+        }
         let (ascii, hasUpper) = string.withUTF8 { bytes -> (Bool, Bool) in
             var upper = false
             for byte in bytes {
@@ -26,7 +47,7 @@ enum StringMatch {
                 }
             }
         }
-        return Array(string.lowercased().utf8).withUnsafeBufferPointer(body)
+        return nfc(string.lowercased()).withUnsafeBufferPointer(body)
     }
 
     static func compare(_ actual: String, _ pattern: [UInt8], caseExact: Bool, _ op: ComparisonOperator) -> Bool {

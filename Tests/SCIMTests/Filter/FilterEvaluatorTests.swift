@@ -19,6 +19,17 @@ struct FilterEvaluatorTests {
         return typed
     }
 
+    /// `é` precomposed (NFC) and as `e` + combining accent (NFD) are one name.
+    @Test func nfcAndNfdSpellingsOfOneNameMatch() throws {
+        let nfc = "Jos\u{E9}@Example.com", nfd = "Jose\u{301}@example.com"
+        let user: JSONValue = ["userName": .string(nfd), "externalId": .string(nfd), "name": ["familyName": .string("Mu\u{308}ller")]]
+        #expect(try matches("userName eq \"\(nfc)\"", user))
+        #expect(try matches("userName sw \"jos\u{E9}\"", user))
+        #expect(try matches("name.familyName co \"\u{FC}LL\"", user))
+        #expect(try matches("externalId eq \"Jos\u{E9}@example.com\"", user), "caseExact values are normalized too")
+        #expect(try !matches("userName eq \"jose@example.com\"", user), "but an accent is not nothing")
+    }
+
     @Test func rfcExamplesAgainstBarbaraJensen() throws {
         let expectations: [(String, Bool)] = [
             (#"userName eq "bjensen""#, false),
