@@ -65,10 +65,10 @@ let author = Signature(name: "bench", email: "bench@localhost")
 // An existing store is reused as it is (to profile the commit loop alone).
 let reuse = FileManager.default.fileExists(atPath: arguments[1] + "/.git")
 let store = reuse
-    ? try GitStore.open(at: arguments[1], options: GitStoreOptions(durability: durability))
+    ? try GitStore.open(at: arguments[1], options: GitStoreOptions(durability: durability, servesWorkingTree: true))
     : try GitStore.create(
         at: arguments[1], initialFiles: ["README.md": Array("benchmark store\n".utf8)], message: "init",
-        options: GitStoreOptions(durability: durability)
+        options: GitStoreOptions(durability: durability, servesWorkingTree: true)
     )
 // Seed in chunks of 10,000 files per commit.
 var seeded = reuse ? files : 0
