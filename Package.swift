@@ -49,7 +49,7 @@ let package = Package(
         .target(
             name: "Directory",
             dependencies: [
-                "GitStore", "SCIM", "CPlatform",
+                "GitStore", "SCIM", "CPlatform", "Files",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -134,8 +134,8 @@ public final class Directory: ResourceService {
         let kind = try self.kind(type)
         let result = try await writer.submit(.patch(type, id: id.lowercased(), request, precondition), context: context)
         var includeMembers: Bool?
-        if kind == .group, projection.includes("members", as: type) {
-            let explicit = projection.attributes.contains { $0.schema == nil && $0.attribute.lowercased() == "members" }
+        if kind.holdsMembers, projection.includes(kind.derivedAttribute, as: type) {
+            let explicit = projection.attributes.contains { $0.schema == nil && $0.attribute.lowercased() == kind.derivedAttribute.lowercased() }
             let count = index.read { $0.members[id.lowercased()]?.count ?? 0 }
             includeMembers = explicit || count <= Directory.patchAnswerMemberLimit
         }
@@ -155,12 +155,9 @@ public final class Directory: ResourceService {
 
     // MARK: - Helpers
 
-    private func kind(_ type: ResourceType) throws(SCIMError) -> MemberKind {
-        switch type.id {
-        case "User": return .user
-        case "Group": return .group
-        default: throw SCIMError.notFound("no resource type \(type.id)")
-        }
+    private func kind(_ type: ResourceType) throws(SCIMError) -> ResourceKind {
+        guard let kind = ResourceKind.of(type) else { throw SCIMError.notFound("no resource type \(type.id)") }
+        return kind
     }
 
     private func render(_ result: WriteResult, projection: Projection, context: RequestContext, includeMembers: Bool? = nil) throws(SCIMError) -> ResourceRecord {

@@ -12,9 +12,9 @@ struct DirectoryGroupTests {
         let bob = try await fixture.createUser("bob@example.com")
         let eng = try await fixture.createGroup("Engineering", members: [ada.id, bob.id])
         #expect(try fixture.lastSubject() == "Create group Engineering with 2 members")
-        let files = try git(["ls-tree", "-r", "--name-only", "HEAD", StoreLayout.groupFolder(eng.id)], in: fixture.root)
+        let files = try git(["ls-tree", "-r", "--name-only", "HEAD", ResourceKind.group.folder(of: eng.id)], in: fixture.root)
         #expect(files.split(separator: "\n").sorted() == [
-            StoreLayout.groupPath(eng.id),
+            ResourceKind.group.path(of: eng.id),
             StoreLayout.membershipPath(group: eng.id, member: ada.id),
             StoreLayout.membershipPath(group: eng.id, member: bob.id),
         ].sorted().map { Substring($0) })
@@ -104,9 +104,9 @@ struct DirectoryGroupTests {
         #expect(try fixture.lastSubject() == "Delete user ada@example.com")
         let changed = try git(["show", "--name-only", "--format=", "HEAD"], in: fixture.root).split(separator: "\n").map(String.init)
         #expect(Set(changed) == [
-            StoreLayout.userPath(ada.id),
-            StoreLayout.membershipPath(group: eng.id, member: ada.id), StoreLayout.groupPath(eng.id),
-            StoreLayout.membershipPath(group: ops.id, member: ada.id), StoreLayout.groupPath(ops.id),
+            ResourceKind.user.path(of: ada.id),
+            StoreLayout.membershipPath(group: eng.id, member: ada.id), ResourceKind.group.path(of: eng.id),
+            StoreLayout.membershipPath(group: ops.id, member: ada.id), ResourceKind.group.path(of: ops.id),
         ])
         #expect(try await fixture.get(.group, eng.id).document["members"] == nil)
         #expect(try await fixture.get(.group, eng.id).version != eng.version)
@@ -125,7 +125,7 @@ struct DirectoryGroupTests {
         #expect(try fixture.lastSubject() == "Delete group Inner")
         #expect(try await fixture.get(.group, outer.id).document["members"] == nil)
         #expect(try await fixture.get(.user, ada.id).document["groups"] == nil)
-        #expect(try git(["ls-tree", "-r", "--name-only", "HEAD", "Groups"], in: fixture.root) == StoreLayout.groupPath(outer.id) + "\n")
+        #expect(try git(["ls-tree", "-r", "--name-only", "HEAD", "Groups"], in: fixture.root) == ResourceKind.group.path(of: outer.id) + "\n")
     }
 
     @Test func putReplacesMembersWholesale() async throws {

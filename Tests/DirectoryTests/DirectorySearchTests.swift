@@ -115,7 +115,7 @@ struct DirectorySearchTests {
         let ada = try await fixture.createUser("ada@example.com")
         let bob = try await fixture.createUser("bob@example.com")
         try fixture.directory.store.flushIndex()
-        let path = StoreLayout.userPath(ada.id)
+        let path = ResourceKind.user.path(of: ada.id)
         try "{ not json".write(toFile: fixture.root + "/" + path, atomically: true, encoding: .utf8)
         try git(["commit", "-am", "hand edit"], in: fixture.root)
         let error = await scimError { _ = try await fixture.get(.user, ada.id) }

@@ -19,7 +19,7 @@ struct DirectoryUserTests {
         #expect(message.contains("SCIM-Client: okta"))
         #expect(message.contains("SCIM-Request-Id: req-1"))
         #expect(try git(["log", "-1", "--format=%an|%cn"], in: fixture.root) == "okta|scimgit\n")
-        let file = try git(["show", "HEAD:" + StoreLayout.userPath(record.id)], in: fixture.root)
+        let file = try git(["show", "HEAD:" + ResourceKind.user.path(of: record.id)], in: fixture.root)
         #expect(file.contains("\"userName\": \"ada@example.com\""))
         #expect(!file.contains("s3cret-Pa55"))
         #expect(!file.contains("location"))
@@ -31,7 +31,7 @@ struct DirectoryUserTests {
         #expect(meta?["created"]?.stringValue != nil)
         #expect(record.document["password"] == nil)
         // The version is the file's git blob id.
-        let blob = try git(["rev-parse", "HEAD:" + StoreLayout.userPath(record.id)], in: fixture.root).trimmingCharacters(in: .newlines)
+        let blob = try git(["rev-parse", "HEAD:" + ResourceKind.user.path(of: record.id)], in: fixture.root).trimmingCharacters(in: .newlines)
         #expect(record.version == "W/\"\(blob)\"")
         #expect(try await fixture.get(.user, record.id).document == record.document)
     }

@@ -34,7 +34,7 @@ struct FastRenderingTests {
     @Test func aFileEditedByHandIsRenderedByParsing() async throws {
         let fixture = try DirectoryFixture()
         let ada = try await fixture.createUser("ada@example.com")
-        let path = fixture.root + "/" + StoreLayout.userPath(ada.id)
+        let path = fixture.root + "/" + ResourceKind.user.path(of: ada.id)
         var text = try String(contentsOfFile: path, encoding: .utf8)
         text = text.replacingOccurrences(of: "\"userName\"", with: "\"nickName\": \"\\u00e9\",\n  \"userName\"")
         try text.write(toFile: path, atomically: false, encoding: .utf8)

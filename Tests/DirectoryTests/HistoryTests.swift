@@ -130,7 +130,7 @@ struct HistoryTests {
             Issue.record("revert should have stopped")
         } catch let conflict as Revert.Conflict {
             #expect(conflict.description.contains("user ada@example.com"))
-            #expect(conflict.description.contains(StoreLayout.userPath(ada.id)))
+            #expect(conflict.description.contains(ResourceKind.user.path(of: ada.id)))
         }
         #expect(try fixture.commitCount() == before)
     }
@@ -162,10 +162,10 @@ struct HistoryTests {
         try fixture.directory.store.flushIndex()
         let root = fixture.root
         // Break things by hand, as an admin with an editor might.
-        var bobFile = try String(contentsOfFile: root + "/" + StoreLayout.userPath(bob.id), encoding: .utf8)
+        var bobFile = try String(contentsOfFile: root + "/" + ResourceKind.user.path(of: bob.id), encoding: .utf8)
         bobFile = bobFile.replacingOccurrences(of: "bob@example.com", with: "ADA@example.com")
-        try bobFile.write(toFile: root + "/" + StoreLayout.userPath(bob.id), atomically: true, encoding: .utf8)
-        try "{\"userName\":\"x\"}".write(toFile: root + "/" + StoreLayout.userPath(carol.id), atomically: true, encoding: .utf8)
+        try bobFile.write(toFile: root + "/" + ResourceKind.user.path(of: bob.id), atomically: true, encoding: .utf8)
+        try "{\"userName\":\"x\"}".write(toFile: root + "/" + ResourceKind.user.path(of: carol.id), atomically: true, encoding: .utf8)
         let dangling = StoreLayout.membershipPath(group: group.id, member: "3fa85f64-5717-4562-b3fc-2c963f66afa6")
         try FileManager.default.createDirectory(atPath: root + "/" + (dangling as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try "{\n  \"type\": \"User\"\n}\n".write(toFile: root + "/" + dangling, atomically: true, encoding: .utf8)
@@ -174,8 +174,8 @@ struct HistoryTests {
         try git(["commit", "-m", "hand edits"], in: root)
         let reopened = try GitStore.open(at: root, options: GitStoreOptions(readOnly: true))
         let problems = try StoreVerifier(store: reopened).verify().map(\.description)
-        #expect(problems.contains { $0.hasPrefix(StoreLayout.userPath(carol.id)) && $0.contains("not canonical") })
-        #expect(problems.contains { $0.hasPrefix(StoreLayout.userPath(carol.id)) && $0.contains("its id is missing") })
+        #expect(problems.contains { $0.hasPrefix(ResourceKind.user.path(of: carol.id)) && $0.contains("not canonical") })
+        #expect(problems.contains { $0.hasPrefix(ResourceKind.user.path(of: carol.id)) && $0.contains("its id is missing") })
         #expect(problems.contains { $0.contains("userName ADA@example.com is also used by") || $0.contains("userName ada@example.com is also used by") })
         #expect(problems.contains { $0.hasPrefix(dangling) && $0.contains("is not an existing user or group") })
         #expect(problems.contains { $0.hasPrefix("Users/notes.txt") })

@@ -7,13 +7,14 @@ public enum DiffFormatter {
     public static func text(_ diff: StoreDiff) -> String {
         guard !diff.isEmpty else { return "no changes to users or groups\n" }
         var lines: [String] = []
-        for kind in [MemberKind.user, .group] {
+        for kind in ResourceKind.all {
             let changes = diff.changes.filter { $0.kind == kind }
             guard !changes.isEmpty else { continue }
-            lines.append(kind == .user ? "Users" : "Groups")
+            lines.append(kind.folder)
             for change in changes {
                 let sign = change.change == .added ? "+" : change.change == .removed ? "-" : "~"
                 lines.append("  \(sign) \(DisplayText.escaped(change.name, limit: 200))")
+                if let problem = change.problem { lines.append("      ! \(DisplayText.escaped(problem, limit: 300))") }
                 if change.change == .modified {
                     for attribute in change.attributes {
                         lines.append("      \(DisplayText.escaped(attribute.path, limit: 200)): \(show(attribute.before)) → \(show(attribute.after))")
@@ -30,8 +31,8 @@ public enum DiffFormatter {
     /// One-line summary: `+2 users, -1 user, ~20 users, ~1 group`.
     public static func summary(_ diff: StoreDiff) -> String {
         var parts: [String] = []
-        for kind in [MemberKind.user, .group] {
-            let noun = kind == .user ? "user" : "group"
+        for kind in ResourceKind.all {
+            let noun = kind.noun
             for (sign, change) in [("+", ResourceChange.Kind.added), ("-", .removed), ("~", .modified)] {
                 let count = diff.changes.filter { $0.kind == kind && $0.change == change }.count
                 if count > 0 { parts.append("\(sign)\(count) \(noun)\(count == 1 ? "" : "s")") }

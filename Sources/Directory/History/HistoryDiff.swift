@@ -15,14 +15,13 @@ public struct HistoryDiff {
     }
 
     public func diff(from old: ObjectID?, to new: ObjectID) throws -> StoreDiff {
-        var resources: [String: (kind: MemberKind, old: ObjectID?, new: ObjectID?)] = [:]
+        var resources: [String: (kind: ResourceKind, old: ObjectID?, new: ObjectID?)] = [:]
         var added: [String: [String]] = [:]
         var removed: [String: [String]] = [:]
         for folder in StoreLayout.ownedFolders {
             for change in try store.diff(from: old, to: new, under: folder) {
                 switch StoreLayout.entry(at: change.path) {
-                case let .user(id): resources[id] = (.user, change.oldBlob, change.newBlob)
-                case let .group(id): resources[id] = (.group, change.oldBlob, change.newBlob)
+                case let .resource(kind, id): resources[id] = (kind, change.oldBlob, change.newBlob)
                 case let .membership(group, member):
                     if change.newBlob != nil && change.oldBlob == nil { added[group, default: []].append(member) }
                     if change.newBlob == nil && change.oldBlob != nil { removed[group, default: []].append(member) }
@@ -34,30 +33,35 @@ public struct HistoryDiff {
         var changes: [ResourceChange] = []
         var names: [String: String] = [:]
         for (id, entry) in resources {
-            let type = entry.kind == .user ? registry.user ?? .user : registry.group ?? .group
-            var before = try entry.old.map { try document(store.readBlob($0)) }
-            var after = try entry.new.map { try document(store.readBlob($0)) }
+            let type = entry.kind.resourceType(in: registry)
+            let path = entry.kind.path(of: id)
+            var before = Version(try entry.old.map { try store.readBlob($0) })
+            var after = Version(try entry.new.map { try store.readBlob($0) })
             if entry.old == nil && entry.new == nil {
-                // Only memberships changed: the group itself is the same at both ends.
-                let path = StoreLayout.groupPath(id)
-                before = try old.flatMap { try store.read(path, at: $0) }.map(document)
-                after = try store.read(path, at: new).map(document)
+                // Only memberships changed: the resource itself is the same at both ends.
+                before = Version(try old.flatMap { try store.read(path, at: $0) })
+                after = Version(try store.read(path, at: new))
             }
-            let nameKey = entry.kind == .user ? "userName" : "displayName"
-            let name = (after ?? before)?[nameKey]?.stringValue ?? id
+            var problems: [String] = []
+            if before.isBroken { problems.append("\(path) at \(old?.short ?? "the start") is not a valid resource (edited by hand?)") }
+            if after.isBroken { problems.append("\(path) at \(new.short) is not a valid resource (edited by hand?)") }
+            let name = (after.document ?? before.document)?[entry.kind.nameAttribute]?.stringValue ?? id
             names[id] = name
-            let kind: ResourceChange.Kind = before == nil ? .added : after == nil ? .removed : .modified
-            let attributes = AttributeDiff.changes(from: before.map(withoutMeta), to: after.map(withoutMeta), as: type)
+            let kind: ResourceChange.Kind = before.isAbsent ? .added : after.isAbsent ? .removed : .modified
+            let attributes = problems.isEmpty
+                ? AttributeDiff.changes(from: before.document.map(withoutMeta), to: after.document.map(withoutMeta), as: type) : []
             let membersAdded = (added[id] ?? []).sorted()
             let membersRemoved = (removed[id] ?? []).sorted()
-            if kind == .modified && attributes.isEmpty && membersAdded.isEmpty && membersRemoved.isEmpty { continue }
+            if kind == .modified && attributes.isEmpty && membersAdded.isEmpty && membersRemoved.isEmpty && problems.isEmpty { continue }
             changes.append(ResourceChange(
                 kind: entry.kind, id: id, name: name, change: kind, attributes: attributes,
-                membersAdded: membersAdded, membersRemoved: membersRemoved
+                membersAdded: membersAdded, membersRemoved: membersRemoved,
+                problem: problems.isEmpty ? nil : problems.joined(separator: "; ")
             ))
         }
+        let order = Dictionary(uniqueKeysWithValues: ResourceKind.all.enumerated().map { ($1, $0) })
         changes.sort { a, b in
-            a.kind != b.kind ? a.kind == .user : (a.name.lowercased(), a.id) < (b.name.lowercased(), b.id)
+            a.kind != b.kind ? order[a.kind, default: 0] < order[b.kind, default: 0] : (a.name.lowercased(), a.id) < (b.name.lowercased(), b.id)
         }
         for change in changes {
             for member in change.membersAdded + change.membersRemoved where names[member] == nil {
@@ -68,17 +72,39 @@ public struct HistoryDiff {
     }
 
     private func memberName(_ id: String, at commit: ObjectID) throws -> String? {
-        if let user = try store.read(StoreLayout.userPath(id), at: commit) {
-            return try document(user)["userName"]?.stringValue
-        }
-        if let group = try store.read(StoreLayout.groupPath(id), at: commit) {
-            return try document(group)["displayName"]?.stringValue
+        for kind in ResourceKind.all {
+            if let bytes = try store.read(kind.path(of: id), at: commit) {
+                return (try? JSONValue.parse(bytes))?[kind.nameAttribute]?.stringValue
+            }
         }
         return nil
     }
 
-    private func document(_ bytes: [UInt8]) throws -> JSONValue {
-        (try? JSONValue.parse(bytes)) ?? .object([:])
+    /// One side of a resource's change: nothing there, a file that is not a resource, or
+    /// the resource (broken files are reported, never read as empty resources).
+    private enum Version {
+        case absent, broken, document(JSONValue)
+
+        init(_ bytes: [UInt8]?) {
+            guard let bytes else { self = .absent; return }
+            guard let parsed = try? JSONValue.parse(bytes), case .object = parsed else { self = .broken; return }
+            self = .document(parsed)
+        }
+
+        var document: JSONValue? {
+            if case let .document(value) = self { return value }
+            return nil
+        }
+
+        var isAbsent: Bool {
+            if case .absent = self { return true }
+            return false
+        }
+
+        var isBroken: Bool {
+            if case .broken = self { return true }
+            return false
+        }
     }
 
     private func withoutMeta(_ document: JSONValue) -> JSONValue {

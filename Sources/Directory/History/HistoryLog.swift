@@ -1,5 +1,6 @@
 import Foundation
 import GitStore
+import SCIM
 
 /// One line of `scimgit log`: a commit in the words of an identity admin.
 public struct LogEntry: Sendable {
@@ -76,25 +77,19 @@ public struct HistoryLog {
     public func paths(forResource argument: String) throws -> [String]? {
         let lowered = argument.lowercased()
         if StoreLayout.isValidID(lowered) {
-            return [StoreLayout.userPath(lowered), StoreLayout.groupFolder(lowered)]
+            return ResourceKind.all.map { $0.folder(of: lowered) }
         }
         guard let head = store.head else { return nil }
         // A plain ASCII name appears as is in the file's text: test that before parsing.
         let textTest = argument.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
-        for (folder, key) in [(StoreLayout.usersFolder, "userName"), (StoreLayout.groupsFolder, "displayName")] {
-            for file in try store.files(at: head, under: folder) {
-                guard let entry = StoreLayout.entry(at: file.path) else { continue }
-                let id: String
-                switch entry {
-                case let .user(user): id = user
-                case let .group(group): id = group
-                case .membership: continue
-                }
+        for kind in ResourceKind.all {
+            for file in try store.files(at: head, under: kind.folder) {
+                guard case let .resource(_, id)? = StoreLayout.entry(at: file.path) else { continue }
                 guard file.kind == .file, let bytes = try? store.readBlob(file.blob) else { continue }
                 if textTest, !(String(bytes: bytes, encoding: .utf8)?.lowercased().contains(lowered) ?? false) { continue }
                 // Whole names only (and NFC and NFD forms of one name are one name).
-                if let name = try? SCIMName.of(bytes, key: key), name.lowercased() == lowered {
-                    return key == "userName" ? [StoreLayout.userPath(id)] : [StoreLayout.groupFolder(id)]
+                if let name = (try? JSONValue.parse(bytes))?[kind.nameAttribute]?.stringValue, name.lowercased() == lowered {
+                    return [kind.folder(of: id)]
                 }
             }
         }
@@ -105,20 +100,11 @@ public struct HistoryLog {
             let trailers = SCIMTrailers(info)
             guard trailers[CommitMessage.nameKey]?.lowercased() == quoted, let resource = trailers[CommitMessage.resourceKey] else { return true }
             let parts = resource.split(separator: "/")
-            guard parts.count == 2 else { return true }
-            let id = String(parts[1])
-            found = parts[0] == "User" ? [StoreLayout.userPath(id)] : [StoreLayout.groupFolder(id)]
+            guard parts.count == 2, let kind = ResourceKind.named(String(parts[0])), StoreLayout.isValidID(String(parts[1])) else { return true }
+            found = [kind.folder(of: String(parts[1]))]
             return false
         }
         return found
     }
 }
 
-import SCIM
-
-/// The name attribute of a stored resource file.
-enum SCIMName {
-    static func of(_ bytes: [UInt8], key: String) throws -> String? {
-        try JSONValue.parse(bytes)[key]?.stringValue
-    }
-}

@@ -5,7 +5,7 @@ import SCIM
 public struct ResourceChange: Sendable, Hashable {
     public enum Kind: String, Sendable { case added, removed, modified }
 
-    public var kind: MemberKind
+    public var kind: ResourceKind
     public var id: String
     /// userName or displayName (after the change; before it for a removed resource).
     public var name: String
@@ -14,8 +14,11 @@ public struct ResourceChange: Sendable, Hashable {
     public var attributes: [AttributeChange]
     public var membersAdded: [String]
     public var membersRemoved: [String]
+    /// Set when a stored version is not a valid resource (a hand edit): its attributes
+    /// cannot be compared, and this says which file and why.
+    public var problem: String? = nil
 
-    var resourceType: String { kind.rawValue }
+    var resourceType: String { kind.typeID }
 
     /// The `--json` form of `scimgit diff`.
     public var json: JSONValue {
@@ -29,7 +32,7 @@ public struct ResourceChange: Sendable, Hashable {
             }),
             "membersAdded": .array(membersAdded.map { .string($0) }),
             "membersRemoved": .array(membersRemoved.map { .string($0) }),
-        ])
+        ].merging(problem.map { ["problem": .string($0)] } ?? [:]) { a, _ in a })
     }
 }
 

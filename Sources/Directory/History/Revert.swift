@@ -86,7 +86,7 @@ public struct Revert {
                 continue
             }
             // group.json whose only later change is meta (membership bumps): merge.
-            if case let .group(id) = entry, !gap, let current, let expected,
+            if case let .resource(kind, _) = entry, kind.holdsMembers, !gap, let current, let expected,
                let currentDocument = try? document(current), let expectedDocument = try? document(expected),
                withoutMeta(currentDocument) == withoutMeta(expectedDocument) {
                 if let target, case var .object(restored) = try document(target), case let .object(latest) = currentDocument {
@@ -97,7 +97,6 @@ public struct Revert {
                 } else if target == nil {
                     changes[path] = .delete
                 }
-                _ = id
                 continue
             }
             problems.append(describe(entry, path: path, head: head))
@@ -137,7 +136,7 @@ public struct Revert {
         var problems: [String] = []
         var groupFiles: [String]?
         func membershipsOf(_ member: String) throws -> [String] {
-            if groupFiles == nil { groupFiles = try store.files(at: head, under: StoreLayout.groupsFolder).map(\.path) }
+            if groupFiles == nil { groupFiles = try store.files(at: head, under: ResourceKind.group.folder).map(\.path) }
             return groupFiles!.filter {
                 if case let .membership(_, candidate) = StoreLayout.entry(at: $0) { return candidate == member }
                 return false
@@ -154,58 +153,41 @@ public struct Revert {
             switch StoreLayout.entry(at: path) {
             case let .membership(group, member):
                 if case .delete = change { continue }
-                if try !existsAfter(StoreLayout.groupPath(group)) {
+                if try !existsAfter(ResourceKind.group.path(of: group)) {
                     problems.append("group \(group) no longer exists, so membership of \(member) cannot come back")
                 }
-                if try !existsAfter(StoreLayout.userPath(member)) && !existsAfter(StoreLayout.groupPath(member)) {
+                if try !ResourceKind.all.contains(where: { try existsAfter($0.path(of: member)) }) {
                     problems.append("member \(member) of group \(group) no longer exists (deleted later)")
                 }
-            case let .user(id):
+            case let .resource(kind, id):
                 guard case .delete = change else { continue }
+                let resource = CommitMessage.quote(name(of: kind, id, head: head) ?? id)
                 for membership in try membershipsOf(id) where changes[membership] == nil {
-                    let user = name(of: path, key: "userName", head: head) ?? id
                     var group = membership
                     if case let .membership(groupID, _) = StoreLayout.entry(at: membership) {
-                        group = name(of: StoreLayout.groupPath(groupID), key: "displayName", head: head) ?? groupID
+                        group = CommitMessage.quote(name(of: .group, groupID, head: head) ?? groupID)
                     }
-                    problems.append("user \(user) was added to group \(group) later (\(membership)); remove it from the group first")
+                    problems.append("\(kind.noun) \(resource) was added to group \(group) later (\(membership)); remove it from the group first")
                 }
-            case let .group(id):
-                guard case .delete = change else { continue }
+                guard kind.holdsMembers else { continue }
                 for file in try store.files(at: head, under: StoreLayout.membersFolder(ofGroup: id)) where changes[file.path] == nil {
-                    let group = name(of: path, key: "displayName", head: head) ?? id
-                    problems.append("group \(group) got members later (\(file.path))")
+                    problems.append("\(kind.noun) \(resource) got members later (\(file.path))")
                 }
             case nil:
                 continue
             }
         }
         // Names restored or changed must still be unique.
-        var names: [MemberKind: [String: String]] = [:]
+        var names: [ResourceKind: [String: String]] = [:]
         for (path, change) in changes {
-            guard case let .restore(blob) = change, let entry = StoreLayout.entry(at: path) else { continue }
-            switch entry {
-            case let .user(id): if let name = try document(blob)["userName"]?.stringValue { names[.user, default: [:]][name.lowercased()] = id }
-            case let .group(id): if let name = try document(blob)["displayName"]?.stringValue { names[.group, default: [:]][name.lowercased()] = id }
-            default: continue
-            }
+            guard case let .restore(blob) = change, case let .resource(kind, id)? = StoreLayout.entry(at: path) else { continue }
+            if let name = try document(blob)[kind.nameAttribute]?.stringValue { names[kind, default: [:]][name.lowercased()] = id }
         }
-        if !names.isEmpty {
-            for (kind, wanted) in names {
-                let folder = kind == .user ? StoreLayout.usersFolder : StoreLayout.groupsFolder
-                let key = kind == .user ? "userName" : "displayName"
-                for file in try store.files(at: head, under: folder) {
-                    guard let entry = StoreLayout.entry(at: file.path) else { continue }
-                    let id: String
-                    switch entry {
-                    case let .user(user) where kind == .user: id = user
-                    case let .group(group) where kind == .group: id = group
-                    default: continue
-                    }
-                    if changes[file.path] != nil { continue }
-                    guard let name = try document(file.blob)[key]?.stringValue, let other = wanted[name.lowercased()], other != id else { continue }
-                    problems.append("\(key) \(name) is now used by \(kind.rawValue.lowercased()) \(id); \(other) cannot get it back")
-                }
+        for (kind, wanted) in names {
+            for file in try store.files(at: head, under: kind.folder) {
+                guard case let .resource(fileKind, id)? = StoreLayout.entry(at: file.path), fileKind == kind, changes[file.path] == nil else { continue }
+                guard let name = try document(file.blob)[kind.nameAttribute]?.stringValue, let other = wanted[name.lowercased()], other != id else { continue }
+                problems.append("\(kind.nameAttribute) \(CommitMessage.quote(name)) is now used by \(kind.noun) \(id); \(other) cannot get it back")
             }
         }
         return problems.sorted()
@@ -213,32 +195,26 @@ public struct Revert {
 
     private func describe(_ entry: StoreLayout.Entry, path: String, head: ObjectID) -> String {
         switch entry {
-        case let .user(id): return "user \(CommitMessage.quote(name(of: path, key: "userName", head: head) ?? id)) (\(path))"
-        case let .group(id): return "group \(CommitMessage.quote(name(of: path, key: "displayName", head: head) ?? id)) (\(path))"
+        case let .resource(kind, id): return "\(kind.noun) \(CommitMessage.quote(name(of: kind, id, head: head) ?? id)) (\(path))"
         case let .membership(group, member):
-            let groupName = name(of: StoreLayout.groupPath(group), key: "displayName", head: head) ?? group
+            let groupName = name(of: .group, group, head: head) ?? group
             return "membership of \(member) in group \(CommitMessage.quote(groupName)) (\(path))"
         }
     }
 
     private func describe(_ path: String, _ change: FileChange, head: ObjectID) throws -> String {
         switch StoreLayout.entry(at: path) {
-        case let .user(id):
-            let verb: String
-            switch change { case .delete: verb = "remove"; default: verb = try store.blob(at: path, in: head) == nil ? "restore" : "revert" }
-            return "\(verb) user \(CommitMessage.quote(try restoredName(path, change, key: "userName", head: head) ?? id))"
-        case let .group(id):
+        case let .resource(kind, id):
             let verb: String
             switch change {
             case .delete: verb = "remove"
-            case .write: return "" // only its lastModified follows the membership changes listed
+            case .write: return "" // a group whose lastModified follows the membership changes listed
             default: verb = try store.blob(at: path, in: head) == nil ? "restore" : "revert"
             }
-            return "\(verb) group \(CommitMessage.quote(try restoredName(path, change, key: "displayName", head: head) ?? id))"
+            return "\(verb) \(kind.noun) \(CommitMessage.quote(try restoredName(path, change, key: kind.nameAttribute, head: head) ?? id))"
         case let .membership(group, member):
-            let memberName = name(of: StoreLayout.userPath(member), key: "userName", head: head)
-                ?? name(of: StoreLayout.groupPath(member), key: "displayName", head: head) ?? member
-            let groupName = name(of: StoreLayout.groupPath(group), key: "displayName", head: head) ?? group
+            let memberName = ResourceKind.all.lazy.compactMap { name(of: $0, member, head: head) }.first ?? member
+            let groupName = name(of: .group, group, head: head) ?? group
             if case .delete = change { return "- member \(CommitMessage.quote(memberName)) of group \(CommitMessage.quote(groupName))" }
             return "+ member \(CommitMessage.quote(memberName)) of group \(CommitMessage.quote(groupName))"
         case nil:
@@ -252,6 +228,10 @@ public struct Revert {
         case let .write(bytes): return (try? JSONValue.parse(bytes))?[key]?.stringValue
         case .delete: return name(of: path, key: key, head: head)
         }
+    }
+
+    private func name(of kind: ResourceKind, _ id: String, head: ObjectID) -> String? {
+        name(of: kind.path(of: id), key: kind.nameAttribute, head: head)
     }
 
     private func name(of path: String, key: String, head: ObjectID) -> String? {

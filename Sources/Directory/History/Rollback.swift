@@ -63,8 +63,8 @@ public struct Rollback {
             guard !changes.isEmpty else { return }
             parts.append(changes.count == 1 ? "\(verb) \(noun) \(CommitMessage.quote(changes[0].name))" : "\(verb) \(changes.count) \(noun)s")
         }
-        for kind in [MemberKind.user, .group] {
-            let noun = kind == .user ? "user" : "group"
+        for kind in ResourceKind.all {
+            let noun = kind.noun
             let changes = diff.changes.filter { $0.kind == kind }
             phrase("restore", changes.filter { $0.change == .added }, noun)
             phrase("remove", changes.filter { $0.change == .removed }, noun)

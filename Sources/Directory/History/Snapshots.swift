@@ -35,8 +35,8 @@ public struct Snapshots {
     }
 
     private func snapshot(_ tag: TagInfo) throws -> Snapshot {
-        let users = try store.files(at: tag.target, under: StoreLayout.usersFolder).count
-        let groups = try store.files(at: tag.target, under: StoreLayout.groupsFolder).filter { $0.path.hasSuffix("/group.json") }.count
+        let users = try store.files(at: tag.target, under: ResourceKind.user.folder).count
+        let groups = try store.files(at: tag.target, under: ResourceKind.group.folder).filter { $0.path.hasSuffix("/group.json") }.count
         let time = try tag.time ?? store.commitInfo(tag.target).time
         return Snapshot(
             name: tag.name, time: time, commit: tag.target,

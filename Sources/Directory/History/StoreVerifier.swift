@@ -25,8 +25,8 @@ public struct StoreVerifier {
         var problems: [Problem] = []
         guard let head = store.head else { return [] }
         let validator = ResourceValidator(registry: registry)
-        var names: [MemberKind: [String: String]] = [:]
-        var existing: [String: MemberKind] = [:]
+        var names: [ResourceKind: [String: String]] = [:]
+        var existing: [String: ResourceKind] = [:]
         var memberships: [(path: String, group: String, member: String, blob: ObjectID)] = []
         for folder in StoreLayout.ownedFolders {
             for file in try store.files(at: head, under: folder) {
@@ -40,12 +40,9 @@ public struct StoreVerifier {
                     continue
                 }
                 switch entry {
-                case let .user(id):
-                    check(file.path, id: id, kind: .user, blob: file.blob, validator, &problems, &names)
-                    existing[id] = .user
-                case let .group(id):
-                    check(file.path, id: id, kind: .group, blob: file.blob, validator, &problems, &names)
-                    existing[id] = .group
+                case let .resource(kind, id):
+                    check(file.path, id: id, kind: kind, blob: file.blob, validator, &problems, &names)
+                    existing[id] = kind
                 case let .membership(group, member):
                     memberships.append((file.path, group, member, file.blob))
                 }
@@ -71,8 +68,8 @@ public struct StoreVerifier {
     }
 
     private func check(
-        _ path: String, id: String, kind: MemberKind, blob: ObjectID, _ validator: ResourceValidator,
-        _ problems: inout [Problem], _ names: inout [MemberKind: [String: String]]
+        _ path: String, id: String, kind: ResourceKind, blob: ObjectID, _ validator: ResourceValidator,
+        _ problems: inout [Problem], _ names: inout [ResourceKind: [String: String]]
     ) {
         guard let bytes = try? store.readBlob(blob) else {
             problems.append(Problem(path: path, message: "cannot be read"))
@@ -95,7 +92,7 @@ public struct StoreVerifier {
         if object["id"]?.stringValue != id {
             problems.append(Problem(path: path, message: "its id is \(object["id"].map { $0.serializedString(.compact) } ?? "missing"), the file name says \(id)"))
         }
-        let type = kind == .user ? registry.user ?? .user : registry.group ?? .group
+        let type = kind.resourceType(in: registry)
         if object["meta"]?["resourceType"]?.stringValue != type.name {
             problems.append(Problem(path: path, message: "meta.resourceType should be \(type.name)"))
         }
@@ -107,10 +104,10 @@ public struct StoreVerifier {
         } catch {
             problems.append(Problem(path: path, message: "not a valid \(type.name): \(error.detail)"))
         }
-        let key = kind == .user ? "userName" : "displayName"
+        let key = kind.nameAttribute
         if let name = object[key]?.stringValue {
             if let other = names[kind]?[name.lowercased()] {
-                problems.append(Problem(path: path, message: "\(key) \(name) is also used by \(other)"))
+                problems.append(Problem(path: path, message: "\(key) \(DisplayText.escaped(name, limit: 200)) is also used by \(other)"))
             } else {
                 names[kind, default: [:]][name.lowercased()] = id
             }

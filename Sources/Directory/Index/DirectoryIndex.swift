@@ -13,11 +13,11 @@ final class DirectoryIndex: @unchecked Sendable {
     struct State {
         var summaries: [String: ResourceSummary] = [:]
         /// Ids in creation order, per kind.
-        var order: [MemberKind: [String]] = [.user: [], .group: []]
+        var order: [ResourceKind: [String]] = Dictionary(uniqueKeysWithValues: ResourceKind.all.map { ($0, []) })
         /// kind → path → key → ids.
-        var equality: [MemberKind: [String: [String: IDSet]]] = [.user: [:], .group: [:]]
+        var equality: [ResourceKind: [String: [String: IDSet]]] = Dictionary(uniqueKeysWithValues: ResourceKind.all.map { ($0, [:]) })
         /// group → member → kind.
-        var members: [String: [String: MemberKind]] = [:]
+        var members: [String: [String: ResourceKind]] = [:]
         /// member → groups that contain it.
         var memberOf: [String: IDSet] = [:]
         /// group → member → the `display` a client gave the membership, when it differs
@@ -39,17 +39,16 @@ final class DirectoryIndex: @unchecked Sendable {
 extension DirectoryIndex.State {
     func summary(_ id: String) -> ResourceSummary? { summaries[id] }
 
-    func kind(of id: String) -> MemberKind? { summaries[id]?.kind }
+    func kind(of id: String) -> ResourceKind? { summaries[id]?.kind }
 
     /// The id holding a unique name (userName / group displayName), case-insensitively.
-    func id(named name: String, kind: MemberKind) -> String? {
-        let path = kind == .user ? "userName" : "displayName"
-        return equality[kind]?[path]?[name.lowercased()]?.first { summaries[$0]?.kind == kind }
+    func id(named name: String, kind: ResourceKind) -> String? {
+        equality[kind]?[kind.nameAttribute]?[name.lowercased()]?.first { summaries[$0]?.kind == kind }
     }
 
     /// The ids whose `path` has `key`; nil when `path` is not indexed (empty when none has it).
-    func ids(path: String, key: String, kind: MemberKind) -> [String]? {
-        guard ResourceSummary.indexedPaths[kind]?.contains(where: { $0.path == path }) == true else { return nil }
+    func ids(path: String, key: String, kind: ResourceKind) -> [String]? {
+        guard kind.indexedPaths.contains(where: { $0.path == path }) else { return nil }
         return equality[kind]?[path]?[key].map(Array.init) ?? []
     }
 
@@ -74,7 +73,7 @@ extension DirectoryIndex.State {
         if let position = order[old.kind]?.lastIndex(of: id) { order[old.kind]?.remove(at: position) }
     }
 
-    mutating func addMember(_ member: String, to group: String, kind: MemberKind) {
+    mutating func addMember(_ member: String, to group: String, kind: ResourceKind) {
         members[group, default: [:]][member] = kind
         if memberOf[member] == nil { memberOf[member] = IDSet(group) } else { memberOf[member]!.insert(group) }
     }

@@ -1,3 +1,4 @@
+import Files
 import Foundation
 import GitStore
 
@@ -10,7 +11,7 @@ enum IndexSnapshot {
     static let magic = Array("scimgit-index-snapshot-1\n".utf8)
 
     static func path(gitDirectory: String) -> String {
-        gitDirectory + "/scimgit/index-snapshot"
+        MetadataPaths(gitDirectory: gitDirectory).indexSnapshot
     }
 
     static func save(_ state: DirectoryIndex.State, head: ObjectID, to path: String) throws {
@@ -20,7 +21,7 @@ enum IndexSnapshot {
         out.int(state.summaries.count)
         for (id, summary) in state.summaries {
             out.string(id)
-            out.byte(summary.kind == .user ? 0 : 1)
+            out.byte(summary.kind.snapshotCode)
             out.string(summary.name)
             out.int64(summary.created)
             out.int(summary.keys.count)
@@ -29,7 +30,7 @@ enum IndexSnapshot {
                 for key in keys { out.string(key) }
             }
         }
-        for kind in [MemberKind.user, .group] {
+        for kind in ResourceKind.all {
             let ids = state.order[kind] ?? []
             out.int(ids.count)
             for id in ids { out.string(id) }
@@ -40,7 +41,7 @@ enum IndexSnapshot {
             out.int(members.count)
             for (member, kind) in members {
                 out.string(member)
-                out.byte(kind == .user ? 0 : 1)
+                out.byte(kind.snapshotCode)
                 out.string(state.memberDisplays[group]?[member] ?? "")
             }
         }
@@ -49,14 +50,13 @@ enum IndexSnapshot {
             out.string(id)
             out.string(file)
         }
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try Data(out.buffer).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try AtomicFile.write(out.buffer, to: path)
     }
 
     /// The snapshot's commit and state, or nil when there is none or it cannot be read.
     static func load(from path: String) -> (head: ObjectID, state: DirectoryIndex.State)? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        var input = ByteReader(Array(data))
+        guard let data = try? AtomicFile.read(path) else { return nil }
+        var input = ByteReader(data)
         guard input.bytes(magic.count) == magic, let head = input.string().flatMap(ObjectID.init(hex:)) else { return nil }
         var state = DirectoryIndex.State()
         guard let summaryCount = input.int() else { return nil }
@@ -74,11 +74,12 @@ enum IndexSnapshot {
                 }
                 keys.append(values)
             }
-            let summary = ResourceSummary(kind: kindByte == 0 ? .user : .group, name: name, created: created, keys: keys)
+            guard let kind = ResourceKind.withSnapshotCode(kindByte) else { return nil }
+            let summary = ResourceSummary(kind: kind, name: name, created: created, keys: keys)
             state.summaries[id] = summary
             state.addKeys(id, summary)
         }
-        for kind in [MemberKind.user, .group] {
+        for kind in ResourceKind.all {
             guard let count = input.int() else { return nil }
             var ids: [String] = []
             ids.reserveCapacity(count)
@@ -93,7 +94,8 @@ enum IndexSnapshot {
             guard let group = input.string(), let count = input.int() else { return nil }
             for _ in 0..<count {
                 guard let member = input.string(), let kindByte = input.byte(), let display = input.string() else { return nil }
-                state.addMember(member, to: group, kind: kindByte == 0 ? .user : .group)
+                guard let kind = ResourceKind.withSnapshotCode(kindByte) else { return nil }
+                state.addMember(member, to: group, kind: kind)
                 if !display.isEmpty { state.setMemberDisplay(display, member: member, group: group) }
             }
         }

@@ -14,15 +14,14 @@ struct Indexer {
 
     /// Reads every user and group file (in parallel) and returns a fresh index state.
     func build() throws -> DirectoryIndex.State {
-        var resources: [(path: String, id: String, kind: MemberKind)] = []
+        var resources: [(path: String, id: String, kind: ResourceKind)] = []
         var memberships: [(group: String, member: String, path: String, plain: Bool)] = []
         // Membership files are `{"type": …}` alone unless a client gave an unusual display:
         // only those few need reading.
-        let plain = Set([MemberKind.user, .group].map { ResourceVersion.blobID(WritePlanner.membershipFile(.init(id: "", kind: $0))) })
+        let plain = Set(ResourceKind.all.map { ResourceVersion.blobID(WritePlanner.membershipFile(.init(id: "", kind: $0))) })
         for (path, blob) in try store.trackedFiles() {
             switch StoreLayout.entry(at: path) {
-            case let .user(id): resources.append((path, id, .user))
-            case let .group(id): resources.append((path, id, .group))
+            case let .resource(kind, id): resources.append((path, id, kind))
             case let .membership(group, member): memberships.append((group, member, path, plain.contains(blob.hex)))
             case nil: continue
             }
@@ -67,8 +66,7 @@ struct Indexer {
         var memberships: [(group: String, member: String, path: String)] = []
         for path in paths {
             switch StoreLayout.entry(at: path) {
-            case let .user(id): refresh(id, kind: .user, path: path, in: &state)
-            case let .group(id): refresh(id, kind: .group, path: path, in: &state)
+            case let .resource(kind, id): refresh(id, kind: kind, path: path, in: &state)
             case let .membership(group, member): memberships.append((group, member, path))
             case nil: continue
             }
@@ -91,7 +89,7 @@ struct Indexer {
         (try? JSONValue.parse(bytes))?["display"]?.stringValue
     }
 
-    private func refresh(_ id: String, kind: MemberKind, path: String, in state: inout DirectoryIndex.State) {
+    private func refresh(_ id: String, kind: ResourceKind, path: String, in state: inout DirectoryIndex.State) {
         switch read(path) {
         case let .success(document):
             state.upsert(id, ResourceSummary(kind: kind, document: document))
@@ -150,7 +148,7 @@ extension DirectoryIndex.State {
     }
 
     mutating func sortOrder() {
-        for kind in [MemberKind.user, .group] {
+        for kind in ResourceKind.all {
             let summaries = self.summaries
             order[kind]?.sort { left, right in
                 let a = summaries[left]?.created ?? 0, b = summaries[right]?.created ?? 0

@@ -1,16 +1,10 @@
 import SCIM
 
-/// What is a member: the two kinds of resource a group can contain.
-public enum MemberKind: String, Sendable, Hashable {
-    case user = "User"
-    case group = "Group"
-}
-
 /// What the indexes keep of a resource: enough to answer uniqueness checks, the common
 /// filters, `User.groups` and member `display` names without reading files. The full
 /// resource stays in its file.
 struct ResourceSummary: Sendable, Hashable {
-    var kind: MemberKind
+    var kind: ResourceKind
     /// userName for a user, displayName for a group: what commits and member lists name it by.
     var name: String
     /// `meta.created` in milliseconds since 1970: creation order, the order pages come in.
@@ -19,14 +13,7 @@ struct ResourceSummary: Sendable, Hashable {
     /// that order (positional rather than a dictionary: this is kept for every resource).
     var keys: [[String]]
 
-    /// The attributes kept in equality indexes, by resource kind, with whether their
-    /// values are compared case-sensitively (from the schema's `caseExact`).
-    static let indexedPaths: [MemberKind: [(path: String, caseExact: Bool)]] = [
-        .user: [("userName", false), ("externalId", true), ("emails.value", false), ("displayName", false), ("active", true)],
-        .group: [("displayName", false), ("externalId", true)],
-    ]
-
-    init(kind: MemberKind, name: String, created: Int64, keys: [[String]]) {
+    init(kind: ResourceKind, name: String, created: Int64, keys: [[String]]) {
         self.kind = kind
         self.name = name
         self.created = created
@@ -34,20 +21,19 @@ struct ResourceSummary: Sendable, Hashable {
     }
 
     /// Extracts the summary of a stored resource document.
-    init(kind: MemberKind, document: [String: JSONValue]) {
+    init(kind: ResourceKind, document: [String: JSONValue]) {
         self.kind = kind
-        let nameAttribute = kind == .user ? "userName" : "displayName"
-        name = document[nameAttribute]?.stringValue ?? ""
+        name = kind.name(in: document)
         created = document["meta"]?["created"]?.stringValue.flatMap(SCIMDateTime.init(parsing:))
             .map { $0.secondsSince1970 * 1000 + Int64($0.nanoseconds / 1_000_000) } ?? 0
-        keys = (ResourceSummary.indexedPaths[kind] ?? []).map { path, caseExact in
+        keys = kind.indexedPaths.map { path, caseExact in
             ResourceSummary.values(at: path, in: document).map { ResourceSummary.key($0, caseExact: caseExact) }
         }
     }
 
     /// Each indexed path with its keys.
     var pathKeys: Zip2Sequence<[String], [[String]]> {
-        zip((ResourceSummary.indexedPaths[kind] ?? []).map(\.path), keys)
+        zip(kind.indexedPaths.map(\.path), keys)
     }
 
     /// The index key of a value: its text, lowercased unless the attribute is caseExact.

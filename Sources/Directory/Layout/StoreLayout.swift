@@ -14,25 +14,12 @@
 /// history. Ids are lowercase UUIDs and the only thing a path is built from: nothing a
 /// client sends can reach the file system.
 public enum StoreLayout {
-    public static let usersFolder = "Users"
-    public static let groupsFolder = "Groups"
     /// Folders scimgit owns in the working tree (recovery may delete uncommitted files there).
-    public static let ownedFolders = [usersFolder, groupsFolder]
+    public static let ownedFolders = ResourceKind.all.map(\.folder)
 
-    public static func userPath(_ id: String) -> String {
-        "\(usersFolder)/\(fanOut(id))/\(id).json"
-    }
-
-    public static func groupFolder(_ id: String) -> String {
-        "\(groupsFolder)/\(fanOut(id))/\(id)"
-    }
-
-    public static func groupPath(_ id: String) -> String {
-        groupFolder(id) + "/group.json"
-    }
-
+    /// A group's `members/` folder: one file per member.
     public static func membersFolder(ofGroup id: String) -> String {
-        groupFolder(id) + "/members"
+        ResourceKind.group.folder(of: id) + "/members"
     }
 
     public static func membershipPath(group: String, member: String) -> String {
@@ -41,8 +28,8 @@ public enum StoreLayout {
 
     /// What a path in the store is.
     public enum Entry: Equatable, Sendable {
-        case user(id: String)
-        case group(id: String)
+        /// A resource's own file (`ResourceKind.path(of:)`).
+        case resource(ResourceKind, id: String)
         case membership(group: String, member: String)
     }
 
@@ -50,20 +37,21 @@ public enum StoreLayout {
     /// (README.md, stray files).
     public static func entry(at path: String) -> Entry? {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        if parts.count == 4, parts[0] == usersFolder, parts[3].hasSuffix(".json") {
+        guard parts.count >= 4, let kind = ResourceKind.all.first(where: { $0.folder == parts[0] }) else { return nil }
+        if !kind.holdsMembers {
+            guard parts.count == 4, parts[3].hasSuffix(".json") else { return nil }
             let id = String(parts[3].dropLast(5))
             guard isValidID(id), fanOut(id) == parts[1] + "/" + parts[2] else { return nil }
-            return .user(id: id)
+            return .resource(kind, id: id)
         }
-        if parts.count >= 5, parts[0] == groupsFolder {
-            let id = parts[3]
-            guard isValidID(id), fanOut(id) == parts[1] + "/" + parts[2] else { return nil }
-            if parts.count == 5, parts[4] == "group.json" { return .group(id: id) }
-            if parts.count == 7, parts[4] == "members", parts[6].hasSuffix(".json") {
-                let member = String(parts[6].dropLast(5))
-                guard isValidID(member), member.hasPrefix(parts[5]), parts[5].count == 2 else { return nil }
-                return .membership(group: id, member: member)
-            }
+        guard parts.count >= 5 else { return nil }
+        let id = parts[3]
+        guard isValidID(id), fanOut(id) == parts[1] + "/" + parts[2] else { return nil }
+        if parts.count == 5, parts[4] == "\(kind.noun).json" { return .resource(kind, id: id) }
+        if parts.count == 7, parts[4] == "members", parts[6].hasSuffix(".json") {
+            let member = String(parts[6].dropLast(5))
+            guard isValidID(member), member.hasPrefix(parts[5]), parts[5].count == 2 else { return nil }
+            return .membership(group: id, member: member)
         }
         return nil
     }
@@ -85,7 +73,8 @@ public enum StoreLayout {
         return true
     }
 
-    private static func fanOut(_ id: String) -> String {
+    /// `3f/a8` for `3fa85f64-…`: the two folder levels a resource of that id lives under.
+    static func fanOut(_ id: String) -> String {
         let utf8 = Array(id.utf8)
         return String(decoding: utf8[0..<2], as: UTF8.self) + "/" + String(decoding: utf8[2..<4], as: UTF8.self)
     }

@@ -17,10 +17,10 @@ struct ResourceRenderer {
         meta["location"] = .string(baseURL + type.endpoint + "/" + id)
         meta["version"] = .string(version)
         document["meta"] = .object(meta)
-        let key = ResourceRenderer.derivedKey(stored.kind)
+        let key = stored.kind.derivedAttribute
         let wanted = projection.isDefault || projection.includes(key, as: type)
         // `includeMembers` (a PATCH answer on a large group) decides for members only.
-        let include = stored.kind == .group ? includeMembers ?? wanted : wanted
+        let include = stored.kind.holdsMembers ? includeMembers ?? wanted : wanted
         if include, let list = derived(stored.kind, id: id, baseURL: baseURL) {
             document[key] = .array(list)
         }
@@ -32,13 +32,13 @@ struct ResourceRenderer {
     /// parse (`JSONCompactor`): the members added to `meta` and the derived list spliced
     /// in. Nil when the bytes need the parsing path (not ours, or edited by hand).
     func render(
-        bytes: [UInt8], kind: MemberKind, type: ResourceType, id: String, baseURL: String, includeMembers: Bool? = nil
+        bytes: [UInt8], kind: ResourceKind, type: ResourceType, id: String, baseURL: String, includeMembers: Bool? = nil
     ) -> ResourceRecord? {
         let version = ResourceVersion.of(bytes)
         var spliced: [(key: String, value: [UInt8])] = []
-        let include = kind == .group ? includeMembers ?? true : true
+        let include = kind.holdsMembers ? includeMembers ?? true : true
         if include, let list = derived(kind, id: id, baseURL: baseURL) {
-            spliced.append((ResourceRenderer.derivedKey(kind), JSONValue.array(list).serialized(.compact)))
+            spliced.append((kind.derivedAttribute, JSONValue.array(list).serialized(.compact)))
         }
         guard let body = JSONCompactor.compact(
             bytes, nestedIn: "meta",
@@ -52,15 +52,10 @@ struct ResourceRenderer {
         return ResourceRecord(type: type, id: id, version: version, body: body)
     }
 
-    /// The attribute derived from the membership index: `groups` for a user, `members` for
-    /// a group.
-    private static func derivedKey(_ kind: MemberKind) -> String {
-        kind == .user ? "groups" : "members"
-    }
-
-    /// Its value, or nil when the list is empty (the attribute is then left out).
-    private func derived(_ kind: MemberKind, id: String, baseURL: String) -> [JSONValue]? {
-        let list = kind == .user ? groups(of: id, baseURL: baseURL) : members(of: id, baseURL: baseURL)
+    /// The attribute derived from the membership index (`kind.derivedAttribute`): a group's
+    /// members, or the groups anything else is in. Nil when empty (then left out).
+    private func derived(_ kind: ResourceKind, id: String, baseURL: String) -> [JSONValue]? {
+        let list = kind.holdsMembers ? members(of: id, baseURL: baseURL) : groups(of: id, baseURL: baseURL)
         return list.isEmpty ? nil : list
     }
 
@@ -75,7 +70,7 @@ struct ResourceRenderer {
         return groups.sorted { $0.0 < $1.0 }.map { group, name in
             .object([
                 "value": .string(group), "display": .string(name),
-                "$ref": .string(baseURL + "/Groups/" + group), "type": .string("direct"),
+                "$ref": .string(baseURL + ResourceKind.group.endpoint + "/" + group), "type": .string("direct"),
             ])
         }
     }
@@ -88,8 +83,8 @@ struct ResourceRenderer {
         }
         return members.sorted { $0.0 < $1.0 }.map { member, kind, name in
             var entry: [String: JSONValue] = [
-                "value": .string(member), "type": .string(kind.rawValue),
-                "$ref": .string(baseURL + (kind == .user ? "/Users/" : "/Groups/") + member),
+                "value": .string(member), "type": .string(kind.typeID),
+                "$ref": .string(baseURL + kind.endpoint + "/" + member),
             ]
             if let name { entry["display"] = .string(name) }
             return .object(entry)

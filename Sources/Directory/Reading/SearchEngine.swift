@@ -59,8 +59,8 @@ struct SearchEngine {
         if request.sort != nil { return true }
         guard let filter = request.filter else { return false }
         return types.contains { type in
-            let kind: MemberKind = type.id == "Group" ? .group : .user
-            let indexed = Set((ResourceSummary.indexedPaths[kind] ?? []).map(\.path)).union(["id"])
+            guard let kind = ResourceKind.of(type) else { return false }
+            let indexed = Set(kind.indexedPaths.map(\.path)).union(["id"])
             return !filter.requiredEqualities(for: type).contains { indexed.contains($0.path) }
         }
     }
@@ -68,7 +68,7 @@ struct SearchEngine {
     /// No filter, no sort (Okta's import, a plain list): the page is a slice of the
     /// creation-order lists; only its resources are read.
     private func page(_ types: [ResourceType], _ request: SearchRequest, baseURL: String) throws(SCIMError) -> SearchResult {
-        let lists = index.read { state in types.map { state.order[$0.id == "Group" ? .group : .user] ?? [] } }
+        let lists = index.read { state in types.map { type in ResourceKind.of(type).flatMap { state.order[$0] } ?? [] } }
         let total = lists.reduce(0) { $0 + $1.count }
         let range = request.paging.range(totalResults: total)
         var records: [ResourceRecord] = []
@@ -83,8 +83,7 @@ struct SearchEngine {
                 continue
             }
             let id = lists[list][offset - skipped]
-            if request.projection.isDefault {
-                let kind: MemberKind = types[list].id == "Group" ? .group : .user
+            if request.projection.isDefault, let kind = ResourceKind.of(types[list]) {
                 if let record = try store.render(kind, id, type: types[list], baseURL: baseURL, renderer: renderer) { records.append(record) }
             } else if let stored = try load(types[list], id) {
                 records.append(renderer.render(stored, type: types[list], id: id, projection: request.projection, baseURL: baseURL))
@@ -95,13 +94,13 @@ struct SearchEngine {
     }
 
     private func matches(_ type: ResourceType, _ typePosition: Int, _ request: SearchRequest) throws(SCIMError) -> [Match] {
-        let kind: MemberKind = type.id == "Group" ? .group : .user
+        guard let kind = ResourceKind.of(type) else { return [] }
         guard let filter = request.filter else {
             return index.read { $0.order[kind] ?? [] }.map { Match(type: typePosition, id: $0, stored: nil) }
         }
         let candidates = self.candidates(filter, type: type, kind: kind)
         let matcher = FilterMatcher(filter, for: type)
-        let derived = FilterInspection.mentions(filter, kind == .user ? "groups" : "members")
+        let derived = FilterInspection.mentions(filter, kind.derivedAttribute)
         var out: [Match] = []
         for id in candidates {
             let loaded: StoredDocument?
@@ -123,7 +122,7 @@ struct SearchEngine {
     }
 
     /// The ids worth checking, in creation order.
-    private func candidates(_ filter: Filter, type: ResourceType, kind: MemberKind) -> [String] {
+    private func candidates(_ filter: Filter, type: ResourceType, kind: ResourceKind) -> [String] {
         let terms = filter.requiredEqualities(for: type)
         return index.read { state -> [String] in
             for term in terms {
@@ -131,7 +130,7 @@ struct SearchEngine {
                     guard let id = term.value.stringValue?.lowercased(), state.kind(of: id) == kind else { return [] }
                     return [id]
                 }
-                guard let caseExact = ResourceSummary.indexedPaths[kind]?.first(where: { $0.path == term.path })?.caseExact,
+                guard let caseExact = kind.indexedPaths.first(where: { $0.path == term.path })?.caseExact,
                       let ids = state.ids(path: term.path, key: ResourceSummary.key(term.value, caseExact: caseExact), kind: kind)
                 else { continue }
                 return ids.sorted { left, right in
@@ -144,7 +143,7 @@ struct SearchEngine {
     }
 
     private func load(_ type: ResourceType, _ id: String) throws(SCIMError) -> StoredDocument? {
-        let kind: MemberKind = type.id == "Group" ? .group : .user
+        guard let kind = ResourceKind.of(type) else { return nil }
         return try store.read(kind, id)
     }
 }

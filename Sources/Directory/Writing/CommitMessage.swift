@@ -96,20 +96,20 @@ struct CommitMessage {
         return names.count > listLimit ? shown + " and \(names.count - listLimit) more" : shown
     }
 
-    /// The subject of a change to a user: deactivation, reactivation and renames are named
-    /// as such; anything else is an update.
-    static func userSubject(name: String, changes: [AttributeChange]) -> String {
-        if let rename = changes.first(where: { $0.path == "userName" }),
+    /// The subject of a change to a user (or another kind without members): deactivation,
+    /// reactivation and renames are named as such; anything else is an update.
+    static func subject(_ kind: ResourceKind, name: String, changes: [AttributeChange]) -> String {
+        if let rename = changes.first(where: { $0.path == kind.nameAttribute }),
            case let .string(old)? = rename.before, case let .string(new)? = rename.after {
-            return "Rename user \(quote(old)) to \(quote(new))"
+            return "Rename \(kind.noun) \(quote(old)) to \(quote(new))"
         }
         if let active = changes.first(where: { $0.path == "active" }) {
             let before = active.before?.boolValue ?? true
             let after = active.after?.boolValue ?? true
-            if before && !after { return "Deactivate user \(quote(name))" }
-            if !before && after { return "Reactivate user \(quote(name))" }
+            if before && !after { return "Deactivate \(kind.noun) \(quote(name))" }
+            if !before && after { return "Reactivate \(kind.noun) \(quote(name))" }
         }
-        return "Update user \(quote(name))"
+        return "Update \(kind.noun) \(quote(name))"
     }
 
     /// The subject of a change to a group: a rename, a membership change, or an update.

@@ -3,24 +3,24 @@ import SCIM
 
 /// A stored resource: its document as in its file, and the file's bytes.
 struct StoredDocument: Sendable {
-    var kind: MemberKind
+    var kind: ResourceKind
     var document: [String: JSONValue]
     var bytes: [UInt8]
 
-    init(kind: MemberKind, document: [String: JSONValue]) {
+    init(kind: ResourceKind, document: [String: JSONValue]) {
         self.kind = kind
         self.document = document
         self.bytes = JSONValue.object(document).serialized(.canonical)
     }
 
-    init(kind: MemberKind, document: [String: JSONValue], bytes: [UInt8]) {
+    init(kind: ResourceKind, document: [String: JSONValue], bytes: [UInt8]) {
         self.kind = kind
         self.document = document
         self.bytes = bytes
     }
 
     var version: String { ResourceVersion.of(bytes) }
-    var name: String { document[kind == .user ? "userName" : "displayName"]?.stringValue ?? "" }
+    var name: String { kind.name(in: document) }
 }
 
 /// What the writes of the batch being planned have changed so far, on top of the
@@ -31,11 +31,11 @@ struct PendingChanges {
     /// id → new document, or nil when deleted.
     var documents: [String: StoredDocument?] = [:]
     /// group → member → kind, or nil when removed.
-    var memberships: [String: [String: MemberKind?]] = [:]
+    var memberships: [String: [String: ResourceKind?]] = [:]
     /// group → member → display given by the client, or nil to clear it.
     var displays: [String: [String: String?]] = [:]
     /// kind → lowercased unique name → id, or nil when the name was freed.
-    var names: [MemberKind: [String: String?]] = [:]
+    var names: [ResourceKind: [String: String?]] = [:]
 
     mutating func put(_ id: String, _ stored: StoredDocument, previousName: String?) {
         if let previousName, previousName.lowercased() != stored.name.lowercased() {
@@ -45,12 +45,12 @@ struct PendingChanges {
         documents[id] = .some(stored)
     }
 
-    mutating func remove(_ id: String, kind: MemberKind, name: String) {
+    mutating func remove(_ id: String, kind: ResourceKind, name: String) {
         names[kind, default: [:]][name.lowercased()] = .some(nil)
         documents[id] = .some(nil)
     }
 
-    mutating func setMember(_ member: String, of group: String, kind: MemberKind?, display: String? = nil) {
+    mutating func setMember(_ member: String, of group: String, kind: ResourceKind?, display: String? = nil) {
         memberships[group, default: [:]][member] = .some(kind)
         displays[group, default: [:]][member] = .some(display)
     }
@@ -65,24 +65,23 @@ struct WriteView {
 
     /// The resource's current document, or nil when it does not exist. Throws a 500 when
     /// its file is broken.
-    func document(_ id: String, kind: MemberKind) throws(SCIMError) -> StoredDocument? {
+    func document(_ id: String, kind: ResourceKind) throws(SCIMError) -> StoredDocument? {
         guard StoreLayout.isValidID(id) else { return nil }
         if let pendingDocument = pending.documents[id] {
             guard let pendingDocument, pendingDocument.kind == kind else { return nil }
             return pendingDocument
         }
-        let path = kind == .user ? StoreLayout.userPath(id) : StoreLayout.groupPath(id)
-        return try CommittedFiles.read(path, id: id, kind: kind, store: store, index: index)
+        return try CommittedFiles.read(kind.path(of: id), id: id, kind: kind, store: store, index: index)
     }
 
     /// The kind of an existing resource (pending changes included).
-    func kind(of id: String) -> MemberKind? {
+    func kind(of id: String) -> ResourceKind? {
         if let pendingDocument = pending.documents[id] { return pendingDocument?.kind }
         return index.read { $0.kind(of: id) }
     }
 
     /// Who holds a unique name (userName or group displayName), case-insensitively.
-    func id(named name: String, kind: MemberKind) -> String? {
+    func id(named name: String, kind: ResourceKind) -> String? {
         if let pendingID = pending.names[kind]?[name.lowercased()] { return pendingID }
         guard let committed = index.read({ $0.id(named: name, kind: kind) }) else { return nil }
         // A committed holder renamed or deleted in this batch no longer holds it.
@@ -111,30 +110,30 @@ struct WriteView {
 /// A group's members as the PATCH engine sees them: O(1) membership tests over the
 /// committed members (shared, not copied) and the batch's changes.
 struct GroupMembers: MemberSet {
-    let committed: [String: MemberKind]
-    let pending: [String: MemberKind?]
+    let committed: [String: ResourceKind]
+    let pending: [String: ResourceKind?]
 
-    func kind(of member: String) -> MemberKind? {
+    func kind(of member: String) -> ResourceKind? {
         if let change = pending[member] { return change }
         return committed[member]
     }
 
     func contains(_ value: String) -> Bool { kind(of: value) != nil }
 
-    var all: [String: MemberKind] {
+    var all: [String: ResourceKind] {
         var result = committed
         for (member, kind) in pending { result[member] = kind }
         return result
     }
 
     func allMembers() -> [JSONValue] {
-        all.sorted { $0.key < $1.key }.map { .object(["value": .string($0.key), "type": .string($0.value.rawValue)]) }
+        all.sorted { $0.key < $1.key }.map { .object(["value": .string($0.key), "type": .string($0.value.typeID)]) }
     }
 }
 
 /// Reads committed resource files for the writer and the readers alike.
 enum CommittedFiles {
-    static func read(_ path: String, id: String, kind: MemberKind, store: GitStore, index: DirectoryIndex) throws(SCIMError) -> StoredDocument? {
+    static func read(_ path: String, id: String, kind: ResourceKind, store: GitStore, index: DirectoryIndex) throws(SCIMError) -> StoredDocument? {
         guard let bytes = try readBytes(path, id: id, store: store, index: index) else { return nil }
         return try parse(bytes, path: path, kind: kind)
     }
@@ -156,7 +155,7 @@ enum CommittedFiles {
         return bytes
     }
 
-    static func parse(_ bytes: [UInt8], path: String, kind: MemberKind) throws(SCIMError) -> StoredDocument {
+    static func parse(_ bytes: [UInt8], path: String, kind: ResourceKind) throws(SCIMError) -> StoredDocument {
         guard let parsed = try? JSONValue.parse(bytes), case let .object(document) = parsed else {
             throw brokenFile(path)
         }

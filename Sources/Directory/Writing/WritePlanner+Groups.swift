@@ -8,7 +8,7 @@ extension WritePlanner {
     /// A membership file's content: the member's kind (the file's name is the member's id),
     /// and the `display` the client gave when it is not simply the member's name.
     static func membershipFile(_ member: ResolvedMember) -> [UInt8] {
-        var object: [String: JSONValue] = ["type": .string(member.kind.rawValue)]
+        var object: [String: JSONValue] = ["type": .string(member.kind.typeID)]
         if let display = member.display { object["display"] = .string(display) }
         return JSONValue.object(object).serialized(.canonical)
     }
@@ -16,7 +16,7 @@ extension WritePlanner {
     /// A member a client asked for, checked to exist.
     struct ResolvedMember {
         var id: String
-        var kind: MemberKind
+        var kind: ResourceKind
         var display: String?
     }
 
@@ -29,7 +29,7 @@ extension WritePlanner {
         try checkUniqueName(stored.name, kind: .group, for: id, view)
         let added = try resolveMembers(requested, group: id, view)
         view.pending.put(id, stored, previousName: nil)
-        var files: [String: FileChange] = [StoreLayout.groupPath(id): .write(stored.bytes)]
+        var files: [String: FileChange] = [ResourceKind.group.path(of: id): .write(stored.bytes)]
         for member in added {
             files[StoreLayout.membershipPath(group: id, member: member.id)] = .write(WritePlanner.membershipFile(member))
             view.pending.setMember(member.id, of: id, kind: member.kind, display: member.display)
@@ -89,7 +89,7 @@ extension WritePlanner {
         let stored = StoredDocument(kind: .group, document: stamped(cleaned, id: id, type: type, created: created))
         try checkUniqueName(stored.name, kind: .group, for: id, view)
         view.pending.put(id, stored, previousName: current.name)
-        var files: [String: FileChange] = [StoreLayout.groupPath(id): .write(stored.bytes)]
+        var files: [String: FileChange] = [ResourceKind.group.path(of: id): .write(stored.bytes)]
         for member in added {
             files[StoreLayout.membershipPath(group: id, member: member.id)] = .write(WritePlanner.membershipFile(member))
             view.pending.setMember(member.id, of: id, kind: member.kind, display: member.display)
@@ -114,7 +114,7 @@ extension WritePlanner {
     ) throws(SCIMError) -> PlannedWrite {
         let current = try existing(id, .group, view)
         try check(precondition, current)
-        var files: [String: FileChange] = [StoreLayout.groupPath(id): .delete]
+        var files: [String: FileChange] = [ResourceKind.group.path(of: id): .delete]
         let members = view.members(of: id).all
         for member in members.keys {
             files[StoreLayout.membershipPath(group: id, member: member)] = .delete
@@ -123,7 +123,7 @@ extension WritePlanner {
         for parent in view.groups(containing: id).sorted() {
             files[StoreLayout.membershipPath(group: parent, member: id)] = .delete
             view.pending.setMember(id, of: parent, kind: nil)
-            if let touched = try touchGroup(parent, &view) { files[StoreLayout.groupPath(parent)] = .write(touched.bytes) }
+            if let touched = try touchGroup(parent, &view) { files[ResourceKind.group.path(of: parent)] = .write(touched.bytes) }
         }
         view.pending.remove(id, kind: .group, name: current.name)
         var message = CommitMessage(
@@ -145,8 +145,8 @@ extension WritePlanner {
             guard StoreLayout.isValidID(id), let kind = view.kind(of: id) else {
                 throw SCIMError.invalidValue("member \(value) is not an existing user or group")
             }
-            if let stated = member["type"]?.stringValue, stated.lowercased() != kind.rawValue.lowercased() {
-                throw SCIMError.invalidValue("member \(value) is a \(kind.rawValue), not a \(stated)")
+            if let stated = member["type"]?.stringValue, stated.lowercased() != kind.typeID.lowercased() {
+                throw SCIMError.invalidValue("member \(value) is a \(kind.typeID), not a \(stated)")
             }
             guard id != group else { throw SCIMError.invalidValue("a group cannot be a member of itself") }
             var display = member["display"]?.stringValue
@@ -156,7 +156,7 @@ extension WritePlanner {
         return out
     }
 
-    private func memberName(_ id: String, _ kind: MemberKind, _ view: WriteView) -> String? {
+    private func memberName(_ id: String, _ kind: ResourceKind, _ view: WriteView) -> String? {
         if let pendingDocument = view.pending.documents[id] { return pendingDocument?.name }
         return view.index.read { $0.summary(id)?.name }
     }

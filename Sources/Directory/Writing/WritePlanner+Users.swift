@@ -1,30 +1,32 @@
 import GitStore
 import SCIM
 
-/// Users: one file each. `password` is dropped (never stored, see README); `groups` is
-/// read-only and derived from group memberships on read.
+/// Users — and any kind whose resources hold no members: one file each. `password` is
+/// dropped (never stored, see README); `groups` is read-only and derived from group
+/// memberships on read.
 extension WritePlanner {
     func createUser(_ type: ResourceType, _ body: JSONValue, _ view: inout WriteView, _ context: RequestContext) throws(SCIMError) -> PlannedWrite {
+        let kind = try kind(of: type)
         let validated = try validator.validate(body, as: type)
-        guard case let .object(attributes) = validated.resource else { throw SCIMError.invalidSyntax("a User must be a JSON object") }
-        let stored = StoredDocument(kind: .user, document: stamped(attributes, id: WritePlanner.newID(), type: type, created: nil))
+        guard case let .object(attributes) = validated.resource else { throw SCIMError.invalidSyntax("a \(type.name) must be a JSON object") }
+        let stored = StoredDocument(kind: kind, document: stamped(attributes, id: WritePlanner.newID(), type: type, created: nil))
         let id = stored.document["id"]!.stringValue!
-        try checkUniqueName(stored.name, kind: .user, for: id, view)
+        try checkUniqueName(stored.name, kind: kind, for: id, view)
         view.pending.put(id, stored, previousName: nil)
         var message = CommitMessage(
-            subject: "Create user \(CommitMessage.quote(stored.name))", operation: "POST", resource: "User/\(id)", name: stored.name, context: context)
+            subject: "Create \(kind.noun) \(CommitMessage.quote(stored.name))", operation: "POST", resource: "\(kind.typeID)/\(id)", name: stored.name, context: context)
         message.addChanges(AttributeDiff.changes(from: nil, to: withoutMeta(stored.document), as: type))
-        return PlannedWrite(changes: [StoreLayout.userPath(id): .write(stored.bytes)], message: message, result: WriteResult(type: type, id: id, stored: stored))
+        return PlannedWrite(changes: [kind.path(of: id): .write(stored.bytes)], message: message, result: WriteResult(type: type, id: id, stored: stored))
     }
 
     func replaceUser(
         _ type: ResourceType, _ id: String, _ body: JSONValue, _ precondition: Precondition?,
         _ view: inout WriteView, _ context: RequestContext
     ) throws(SCIMError) -> PlannedWrite {
-        let current = try existing(id, .user, view)
+        let current = try existing(id, try kind(of: type), view)
         try check(precondition, current)
         let validated = try validator.validate(body, as: type, existing: .object(current.document))
-        guard case let .object(attributes) = validated.resource else { throw SCIMError.invalidSyntax("a User must be a JSON object") }
+        guard case let .object(attributes) = validated.resource else { throw SCIMError.invalidSyntax("a \(type.name) must be a JSON object") }
         return try updateUser(type, id, current: current, newAttributes: attributes, operation: "PUT", &view, context)
     }
 
@@ -32,10 +34,10 @@ extension WritePlanner {
         _ type: ResourceType, _ id: String, _ request: PatchRequest, _ precondition: Precondition?,
         _ view: inout WriteView, _ context: RequestContext
     ) throws(SCIMError) -> PlannedWrite {
-        let current = try existing(id, .user, view)
+        let current = try existing(id, try kind(of: type), view)
         try check(precondition, current)
         let outcome = try patchEngine.apply(request, to: .object(current.document), as: type)
-        guard case var .object(attributes) = outcome.resource else { throw SCIMError.invalidSyntax("a User must be a JSON object") }
+        guard case var .object(attributes) = outcome.resource else { throw SCIMError.invalidSyntax("a \(type.name) must be a JSON object") }
         attributes["meta"] = nil
         attributes["id"] = nil
         return try updateUser(type, id, current: current, newAttributes: attributes, operation: "PATCH", &view, context)
@@ -46,24 +48,25 @@ extension WritePlanner {
         _ type: ResourceType, _ id: String, current: StoredDocument, newAttributes: [String: JSONValue],
         operation: String, _ view: inout WriteView, _ context: RequestContext
     ) throws(SCIMError) -> PlannedWrite {
+        let kind = current.kind
         var cleaned = newAttributes
         cleaned["id"] = nil
         cleaned["meta"] = nil
-        cleaned["groups"] = nil
+        cleaned[kind.derivedAttribute] = nil
         let changes = AttributeDiff.changes(from: withoutMeta(current.document), to: .object(cleaned.merging(["id": .string(id)]) { a, _ in a }), as: type)
         guard !changes.isEmpty else {
             return PlannedWrite(changes: [:], message: nil, result: WriteResult(type: type, id: id, stored: current))
         }
         let created = current.document["meta"]?["created"]?.stringValue
-        let stored = StoredDocument(kind: .user, document: stamped(cleaned, id: id, type: type, created: created))
-        try checkUniqueName(stored.name, kind: .user, for: id, view)
+        let stored = StoredDocument(kind: kind, document: stamped(cleaned, id: id, type: type, created: created))
+        try checkUniqueName(stored.name, kind: kind, for: id, view)
         view.pending.put(id, stored, previousName: current.name)
         var message = CommitMessage(
-            subject: CommitMessage.userSubject(name: current.name, changes: changes),
-            operation: operation, resource: "User/\(id)", name: stored.name, context: context
+            subject: CommitMessage.subject(kind, name: current.name, changes: changes),
+            operation: operation, resource: "\(kind.typeID)/\(id)", name: stored.name, context: context
         )
         message.addChanges(changes)
-        return PlannedWrite(changes: [StoreLayout.userPath(id): .write(stored.bytes)], message: message, result: WriteResult(type: type, id: id, stored: stored))
+        return PlannedWrite(changes: [kind.path(of: id): .write(stored.bytes)], message: message, result: WriteResult(type: type, id: id, stored: stored))
     }
 
     /// Deleting a user also removes it from every group, in the same commit.
@@ -71,22 +74,23 @@ extension WritePlanner {
         _ type: ResourceType, _ id: String, _ precondition: Precondition?,
         _ view: inout WriteView, _ context: RequestContext
     ) throws(SCIMError) -> PlannedWrite {
-        let current = try existing(id, .user, view)
+        let kind = try kind(of: type)
+        let current = try existing(id, kind, view)
         try check(precondition, current)
-        var files: [String: FileChange] = [StoreLayout.userPath(id): .delete]
+        var files: [String: FileChange] = [kind.path(of: id): .delete]
         let groups = view.groups(containing: id)
         var groupNames: [String] = []
         for group in groups.sorted() {
             files[StoreLayout.membershipPath(group: group, member: id)] = .delete
             view.pending.setMember(id, of: group, kind: nil)
             if let touched = try touchGroup(group, &view) {
-                files[StoreLayout.groupPath(group)] = .write(touched.bytes)
+                files[ResourceKind.group.path(of: group)] = .write(touched.bytes)
                 groupNames.append(touched.name)
             }
         }
-        view.pending.remove(id, kind: .user, name: current.name)
+        view.pending.remove(id, kind: kind, name: current.name)
         var message = CommitMessage(
-            subject: "Delete user \(CommitMessage.quote(current.name))", operation: "DELETE", resource: "User/\(id)", name: current.name, context: context)
+            subject: "Delete \(kind.noun) \(CommitMessage.quote(current.name))", operation: "DELETE", resource: "\(kind.typeID)/\(id)", name: current.name, context: context)
         if !groupNames.isEmpty { message.body.append("removed from groups: " + CommitMessage.list(groupNames.sorted())) }
         return PlannedWrite(changes: files, message: message, result: WriteResult(type: type, id: id, stored: nil))
     }

@@ -22,38 +22,37 @@ struct WritePlanner {
         switch operation {
         case .sync:
             return PlannedWrite(changes: [:], message: nil, result: WriteResult())
+        // A kind whose resources hold members is planned as a group (member files, the
+        // memberships of the deleted); any other as a user (one file, its groups derived).
         case let .create(type, body):
-            return try kind(of: type) == .user
-                ? createUser(type, body, &view, context)
-                : createGroup(type, body, &view, context)
+            return try kind(of: type).holdsMembers
+                ? createGroup(type, body, &view, context)
+                : createUser(type, body, &view, context)
         case let .replace(type, id, body, precondition):
-            return try kind(of: type) == .user
-                ? replaceUser(type, id, body, precondition, &view, context)
-                : replaceGroup(type, id, body, precondition, &view, context)
+            return try kind(of: type).holdsMembers
+                ? replaceGroup(type, id, body, precondition, &view, context)
+                : replaceUser(type, id, body, precondition, &view, context)
         case let .patch(type, id, request, precondition):
-            return try kind(of: type) == .user
-                ? patchUser(type, id, request, precondition, &view, context)
-                : patchGroup(type, id, request, precondition, &view, context)
+            return try kind(of: type).holdsMembers
+                ? patchGroup(type, id, request, precondition, &view, context)
+                : patchUser(type, id, request, precondition, &view, context)
         case let .delete(type, id, precondition):
-            return try kind(of: type) == .user
-                ? deleteUser(type, id, precondition, &view, context)
-                : deleteGroup(type, id, precondition, &view, context)
+            return try kind(of: type).holdsMembers
+                ? deleteGroup(type, id, precondition, &view, context)
+                : deleteUser(type, id, precondition, &view, context)
         }
     }
 
-    func kind(of type: ResourceType) throws(SCIMError) -> MemberKind {
-        switch type.id {
-        case "User": return .user
-        case "Group": return .group
-        default: throw SCIMError.notFound("no resource type \(type.id)")
-        }
+    func kind(of type: ResourceType) throws(SCIMError) -> ResourceKind {
+        guard let kind = ResourceKind.of(type) else { throw SCIMError.notFound("no resource type \(type.id)") }
+        return kind
     }
 
     // MARK: - Shared steps
 
-    func existing(_ id: String, _ kind: MemberKind, _ view: WriteView) throws(SCIMError) -> StoredDocument {
+    func existing(_ id: String, _ kind: ResourceKind, _ view: WriteView) throws(SCIMError) -> StoredDocument {
         guard let stored = try view.document(id, kind: kind) else {
-            throw SCIMError.notFound("\(kind.rawValue) \(id) not found")
+            throw SCIMError.notFound("\(kind.typeID) \(id) not found")
         }
         return stored
     }
@@ -66,10 +65,9 @@ struct WritePlanner {
         }
     }
 
-    func checkUniqueName(_ name: String, kind: MemberKind, for id: String, _ view: WriteView) throws(SCIMError) {
+    func checkUniqueName(_ name: String, kind: ResourceKind, for id: String, _ view: WriteView) throws(SCIMError) {
         if let holder = view.id(named: name, kind: kind), holder != id {
-            let attribute = kind == .user ? "userName" : "displayName"
-            throw SCIMError.uniqueness("\(attribute) \"\(name)\" is already used by \(kind.rawValue.lowercased()) \(holder)")
+            throw SCIMError.uniqueness("\(kind.nameAttribute) \"\(name)\" is already used by \(kind.noun) \(holder)")
         }
     }
 
