@@ -86,6 +86,14 @@ final class ServerProcess: @unchecked Sendable {
 
     var log: String { lock.withLock { output } }
 
+    /// The log lines at `error` or `critical` (swift-log's stream format: `TIME LEVEL LABEL: …`).
+    var errorLines: [String] {
+        log.split(separator: "\n").map(String.init).filter { line in
+            let fields = line.split(separator: " ", maxSplits: 2)
+            return fields.count == 3 && (fields[1] == "error" || fields[1] == "critical")
+        }
+    }
+
     struct ServerFailed: Error, CustomStringConvertible {
         var output: String
         var description: String { "scimgit serve did not start:\n\(output)" }

@@ -50,6 +50,11 @@ final class RawConnection: @unchecked Sendable {
         guard sent == bytes.count else { throw TestFailure("send failed") }
     }
 
+    /// Half-closes the connection: the server reads the end of the stream, and can still answer.
+    func finishSending() {
+        shutdown(descriptor, Int32(SHUT_WR))
+    }
+
     /// Whether the server still holds the connection open (checked without waiting).
     var isOpen: Bool {
         var byte: UInt8 = 0
