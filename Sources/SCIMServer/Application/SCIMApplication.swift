@@ -32,7 +32,9 @@ public func buildSCIMApplication<Service: ResourceService>(
     let router = SCIMRouterFactory.makeRouter(service: service, configuration: configuration, logger: logger)
     let idle = configuration.idleTimeout.components
     let idleNanoseconds = idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000
-    let http1: HTTPServerBuilder = .http1(configuration: .init(idleTimeout: .nanoseconds(idleNanoseconds)))
+    let http1: HTTPServerBuilder = .http1(configuration: .init(
+        additionalChannelHandlers: [ConnectionCloseHandler()],
+        idleTimeout: .nanoseconds(idleNanoseconds)))
     let server: HTTPServerBuilder
     if let tls = configuration.tls {
         server = try .tls(http1, tlsConfiguration: tls.serverConfiguration())

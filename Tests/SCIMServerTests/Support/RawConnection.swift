@@ -62,6 +62,34 @@ final class RawConnection: @unchecked Sendable {
         return count > 0 || (count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
     }
 
+    /// Whether the server has released its socket within `limit`: after the server's end of
+    /// the stream, bytes sent to a socket it still holds are read and dropped, while bytes
+    /// sent to a released one are answered with a reset (checked off the cooperative pool).
+    func waitForRelease(limit: Duration) async -> Bool {
+        let descriptor = self.descriptor
+        return await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
+                setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                let deadline = ContinuousClock.now + limit
+                var byte: UInt8 = 0x20
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                while ContinuousClock.now < deadline {
+                    #if canImport(Glibc)
+                    let sent = send(descriptor, &byte, 1, Int32(MSG_NOSIGNAL))
+                    #else
+                    let sent = send(descriptor, &byte, 1, 0)
+                    #endif
+                    if sent < 0 && (errno == EPIPE || errno == ECONNRESET) { return continuation.resume(returning: true) }
+                    let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+                    if count < 0 && errno == ECONNRESET { return continuation.resume(returning: true) }
+                    if count == 0 { Thread.sleep(forTimeInterval: 0.1) }
+                }
+                continuation.resume(returning: false)
+            }
+        }
+    }
+
     /// Reads until the server closes the connection (true) or `limit` passes (false), off
     /// the cooperative thread pool.
     func waitForClose(limit: Duration) async -> (closed: Bool, received: String) {
