@@ -58,6 +58,7 @@ struct ServeCommand: AsyncParsableCommand {
         EventLoopExecutor.install()
         var logger = Logger(label: "scimgit")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        _ = raiseOpenFileLimit(logger: logger)
 
         var registry = SchemaRegistry.standard
         for file in schemaExtensions {
@@ -115,5 +116,23 @@ struct ServeCommand: AsyncParsableCommand {
         }
         try directory.close()
         logger.info("stopped; store \(store.path) is clean")
+    }
+
+    /// Raises the soft open-file limit to the hard one: every connection is a descriptor,
+    /// and the usual soft limit of 1,024 is soon used up by idle sockets.
+    private func raiseOpenFileLimit(logger: Logger) -> DescriptorLimit? {
+        do {
+            let before = try DescriptorLimit.current()
+            let after = try DescriptorLimit.raiseSoftLimitToHardLimit()
+            if after.soft > before.soft {
+                logger.info("raised the open-file limit from \(before.soft) to \(after)")
+            } else {
+                logger.info("open-file limit: \(after)")
+            }
+            return after
+        } catch {
+            logger.warning("cannot raise the open-file limit: \(error)")
+            return try? DescriptorLimit.current()
+        }
     }
 }
