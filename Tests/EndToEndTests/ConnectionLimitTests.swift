@@ -14,6 +14,60 @@ struct ConnectionLimitTests {
         return (min(512, hard / 2), hard)
     }
 
+    static let request = "GET /scim/v2/Users HTTP/1.1\r\nHost: localhost\r\nAuthorization: \(ServerProcess.oktaToken)\r\n\r\n"
+
+    /// Waits until at least `count` of `connections` have been closed by the server.
+    static func waitUntilClosed(atLeast count: Int, of connections: [RawConnection]) -> Int {
+        _ = eventually(within: 60) { connections.count { !$0.isOpen } >= count }
+        return connections.count { !$0.isOpen }
+    }
+
+    @Test func moreIdleSocketsThanTheOpenFileLimitDoNotLockOutAnAuthenticatedClient() async throws {
+        // 400 descriptors: room for 144 connections by default, fewer than the idle sockets.
+        let server = try ServerProcess(openFileLimit: (soft: 400, hard: 400))
+        let port = RawConnection.port(of: server.baseURL)
+        var idle: [RawConnection] = []
+        for _ in 0..<450 { idle.append(try RawConnection(port: port)) }
+        #expect(Self.waitUntilClosed(atLeast: 450 - 144, of: idle) == 450 - 144)
+        #expect(try server.openDescriptorCount() < 400)
+
+        let connection = try RawConnection(port: port)
+        connection.send(Self.request)
+        #expect(connection.readResponse()?.status == 200)
+        #expect(try await SCIMClient.okta(server).get("/Users").status == 200)
+        #expect(server.errorLines.isEmpty, "\(server.errorLines)")
+    }
+
+    @Test func anAuthenticatedConnectionIsKeptAtTheCap() async throws {
+        let server = try ServerProcess(["--max-connections", "50"])
+        let port = RawConnection.port(of: server.baseURL)
+        let trusted = try RawConnection(port: port)
+        trusted.send(Self.request)
+        #expect(trusted.readResponse()?.status == 200)
+
+        var idle: [RawConnection] = []
+        for _ in 0..<150 { idle.append(try RawConnection(port: port)) }
+        #expect(Self.waitUntilClosed(atLeast: 150 - 49, of: idle) == 150 - 49)
+        for _ in 0..<3 {
+            trusted.send(Self.request)
+            #expect(trusted.readResponse()?.status == 200)
+        }
+        let fresh = try RawConnection(port: port)
+        fresh.send(Self.request)
+        #expect(fresh.readResponse()?.status == 200)
+        #expect(try server.openDescriptorCount() < 50 + 64 + 40)
+    }
+
+    @Test func aCapAboveTheOpenFileLimitIsRefusedAtStart() throws {
+        do {
+            _ = try ServerProcess(["--max-connections", "1000"], openFileLimit: (soft: 400, hard: 400))
+            Issue.record("the server started")
+        } catch let failure as ServerProcess.ServerFailed {
+            #expect(failure.output.contains("--max-connections 1000 does not fit the open-file limit 400"), "\(failure.output)")
+            #expect(failure.output.contains("at most 144"))
+        }
+    }
+
     @Test func theSoftOpenFileLimitIsRaisedToTheHardLimit() throws {
         let started = Self.lowerable
         let server = try ServerProcess(openFileLimit: started)

@@ -9,7 +9,7 @@ import Darwin
 /// Most systems start processes with a soft limit of 1,024 and a much higher hard limit;
 /// at 1,024 about a thousand idle sockets were enough to leave the server unable to accept
 /// anyone (or to open a file of the store). So `scimgit serve` raises the soft limit to the
-/// hard one when it starts.
+/// hard one when it starts, and keeps `maxConnections` within what fits below it.
 public struct DescriptorLimit: Sendable, Hashable, CustomStringConvertible {
     /// The limit in force (`ulimit -Sn`).
     public var soft: Int
@@ -17,10 +17,18 @@ public struct DescriptorLimit: Sendable, Hashable, CustomStringConvertible {
     /// for unlimited.
     public var hard: Int
 
+    /// Descriptors never given to connections: the store's files, libgit2's and git's, the
+    /// event loops', the log's, and the sockets of evicted connections not yet released
+    /// (at most 64). An idle server uses about 20.
+    public static let reserve = 256
+
     public init(soft: Int, hard: Int) {
         self.soft = soft
         self.hard = hard
     }
+
+    /// How many connections fit below the soft limit, keeping `reserve` (0 if none do).
+    public var connectionCapacity: Int { max(0, soft - Self.reserve) }
 
     public var description: String { "\(soft) (hard limit \(hard == .max ? "unlimited" : String(hard)))" }
 

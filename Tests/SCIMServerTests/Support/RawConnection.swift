@@ -90,6 +90,30 @@ final class RawConnection: @unchecked Sendable {
         }
     }
 
+    /// Reads one response, leaving the connection open; nil if none came within `limit`
+    /// (off the cooperative thread pool).
+    func receiveResponse(limit: Duration) async -> RawResponse? {
+        let descriptor = self.descriptor
+        return await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
+                setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                let deadline = ContinuousClock.now + limit
+                var received: [UInt8] = []
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                while ContinuousClock.now < deadline {
+                    if let response = RawResponse(String(decoding: received, as: UTF8.self)) {
+                        return continuation.resume(returning: response)
+                    }
+                    let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+                    if count > 0 { received += buffer[0..<count] }
+                    if count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) { break }
+                }
+                continuation.resume(returning: RawResponse(String(decoding: received, as: UTF8.self)))
+            }
+        }
+    }
+
     /// Reads until the server closes the connection (true) or `limit` passes (false), off
     /// the cooperative thread pool.
     func waitForClose(limit: Duration) async -> (closed: Bool, received: String) {
