@@ -3,7 +3,8 @@ import Testing
 import TestSupport
 
 /// Idle sockets cannot exhaust the server: the open-file limit is raised at start,
-/// connections are capped below it, and an authenticated client is served at the cap.
+/// connections are capped below it, an authenticated client is served at the cap, and a
+/// connection that sends nothing is closed after the first-request timeout.
 @Suite("End to end: connection limits", .serialized)
 struct ConnectionLimitTests {
     /// A hard limit this process may lower the server's to, and a soft one below it.
@@ -66,6 +67,20 @@ struct ConnectionLimitTests {
             #expect(failure.output.contains("--max-connections 1000 does not fit the open-file limit 400"), "\(failure.output)")
             #expect(failure.output.contains("at most 144"))
         }
+    }
+
+    @Test func aConnectionThatSendsNothingIsClosedLongBeforeTheIdleTimeout() throws {
+        let server = try ServerProcess(["--first-request-timeout", "1", "--idle-timeout", "120"])
+        let port = RawConnection.port(of: server.baseURL)
+        let served = try RawConnection(port: port)
+        served.send(Self.request)
+        #expect(served.readResponse()?.status == 200)
+        let silent = try RawConnection(port: port)
+        #expect(eventually(within: 60) { !silent.isOpen })
+        // Served before the silent one opened: older than the first-request timeout, still open.
+        #expect(served.isOpen)
+        served.send(Self.request)
+        #expect(served.readResponse()?.status == 200)
     }
 
     @Test func theSoftOpenFileLimitIsRaisedToTheHardLimit() throws {

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import Logging
+import NIOCore
 import SCIM
 
 /// Builds the SCIM server for one store: a Hummingbird application serving `service` over
@@ -13,8 +14,9 @@ import SCIM
 /// requests in flight finish). `onServerRunning` is called once the socket is bound, with
 /// the bound port (useful with port 0; print `configuration.displayBaseURL(boundPort:)`).
 ///
-/// Connections are capped at `configuration.maxConnections` (`ConnectionTracker`), and
-/// closed after a response that says `Connection: close` (`ConnectionCloseHandler`).
+/// Connections are capped at `configuration.maxConnections` (`ConnectionTracker`), closed
+/// when they send no request within `firstRequestTimeout` (`FirstRequestTimeoutHandler`),
+/// and after a response that says `Connection: close` (`ConnectionCloseHandler`).
 ///
 /// What every request goes through, outermost first: request id → authentication
 /// (resolving the client) → the request log line → error mapping and SCIM headers → rate
@@ -34,11 +36,14 @@ public func buildSCIMApplication<Service: ResourceService>(
     }
     let connections = ConnectionTracker(maxConnections: configuration.maxConnections, logger: logger)
     let router = SCIMRouterFactory.makeRouter(service: service, configuration: configuration, connections: connections, logger: logger)
-    let idle = configuration.idleTimeout.components
-    let idleNanoseconds = idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000
+    let firstRequestTimeout = TimeAmount(configuration.firstRequestTimeout)
     let http1: HTTPServerBuilder = .http1(configuration: .init(
-        additionalChannelHandlers: [ConnectionTrackingHandler(tracker: connections), ConnectionCloseHandler()],
-        idleTimeout: .nanoseconds(idleNanoseconds)))
+        additionalChannelHandlers: [
+            ConnectionTrackingHandler(tracker: connections),
+            FirstRequestTimeoutHandler(timeout: firstRequestTimeout),
+            ConnectionCloseHandler(),
+        ],
+        idleTimeout: TimeAmount(configuration.idleTimeout)))
     let server: HTTPServerBuilder
     if let tls = configuration.tls {
         server = try .tls(http1, tlsConfiguration: tls.serverConfiguration())

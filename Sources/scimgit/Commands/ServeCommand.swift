@@ -39,6 +39,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The Base URL clients use (behind a proxy), e.g. https://scim.example.com/scim/v2.") var publicURL: String?
     @Flag(help: "Honour X-Forwarded-Proto/-Host (only behind a proxy that sets them).") var trustProxy = false
     @Option(help: "Seconds before an idle or stalled connection is closed.") var idleTimeout = 60
+    @Option(help: "Seconds a new connection has to send its first request (for HTTPS, the TLS handshake included) before it is closed. Shorter than --idle-timeout, since identity providers send their request as soon as they connect.")
+    var firstRequestTimeout = 10
     @Option(help: "The most connections open at once (default: 1024, or fewer if the open-file limit leaves less room). At the cap, the oldest idle connection that has not authenticated is closed to make room; connections that sent a valid token are kept.")
     var maxConnections: Int?
     @Option(help: "Seconds a write waits for a lock another process holds (a git command, a CLI command) before answering 503.")
@@ -55,6 +57,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let rateLimit { _ = try RateLimitOption.parse(rateLimit) }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level \(logLevel)") }
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
+        guard idleTimeout > 0, firstRequestTimeout > 0 else { throw ValidationError("timeouts must be at least 1 second") }
     }
 
     func run() async throws {
@@ -99,7 +102,8 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = SCIMServerConfiguration(
             host: host, port: port, basePath: basePath, maxBodySize: try ByteSize.parse(maxBody),
             tls: tlsCert.map { TLSFiles(certificateChainPath: $0, privateKeyPath: tlsKey!) },
-            rateLimit: try rateLimit.map(RateLimitOption.parse), idleTimeout: .seconds(idleTimeout), maxConnections: connectionLimit,
+            rateLimit: try rateLimit.map(RateLimitOption.parse), idleTimeout: .seconds(idleTimeout),
+            firstRequestTimeout: .seconds(firstRequestTimeout), maxConnections: connectionLimit,
             publicBaseURL: publicURL, trustForwardedHeaders: trustProxy,
             tokenVerifiers: [configured, tokenStore], serverName: "scimgit/\(Version.current)"
         )
