@@ -12,24 +12,45 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve the SCIM 2.0 API over a store (created if missing).",
         discussion: """
-        Prints the Base URL to paste into the identity provider (Okta's "SCIM 2.0 Test App
-        (Header Auth)" or Entra's provisioning page). Tokens come from --token NAME=SECRET
-        (repeatable; a bare SECRET is named "default"), from the SCIMGIT_TOKENS environment
-        variable (same forms, comma-separated), and from `scimgit token add`. With none of
-        them, a token named "default" is generated, printed once, and only its hash is kept.
-        The token's name is the author of every commit its requests make.
+        Prints the Base URL to paste into the identity provider (Okta's "SCIM 2.0 Test App \
+        (Header Auth)" or Entra's provisioning page).
 
-        Okta only connects to https:// base URLs: serve HTTPS here with --tls-cert and
-        --tls-key, or put a TLS-terminating reverse proxy in front (then --public-url and
+        API tokens come from --token-file FILE (one NAME=SECRET or SECRET per line), from the \
+        SCIMGIT_TOKENS environment variable (the same forms, comma-separated), from \
+        `scimgit token add` (kept as salted hashes in the store), and from --token \
+        NAME=SECRET. A bare SECRET is named "default". With none of them, a token named \
+        "default" is generated, printed once, and only its hash is kept. The token's name is \
+        the author of every commit its requests make. A --token is visible to every user of \
+        this machine in the process list (ps); a token file must be readable by its owner \
+        only (chmod 600), or the server refuses to start.
+
+        Okta only connects to https:// base URLs: serve HTTPS here with --tls-cert and \
+        --tls-key, or put a TLS-terminating reverse proxy in front (then --public-url and \
         --trust-proxy). SIGTERM finishes in-flight writes and leaves `git status` clean.
+
+        Connections: at most --max-connections at once (the open-file limit is raised to its \
+        hard limit at start; 256 descriptors are kept for the store). At the cap, the oldest \
+        idle connection that has not sent a valid token is closed to make room, so idle \
+        sockets cannot lock the identity providers out. A new connection must send its \
+        first request within --first-request-timeout; after that, --idle-timeout applies.
         """
     )
 
     @OptionGroup var store: StoreOptions
     @Option(help: "Address to listen on (0.0.0.0 for every interface).") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0: any free port).") var port = 8080
-    @Option(name: .customLong("token"), help: ArgumentHelp("An API token, NAME=SECRET or SECRET (repeatable).", valueName: "NAME=SECRET"))
+    @Option(
+        name: .customLong("token"),
+        help: ArgumentHelp(
+            "An API token, NAME=SECRET or SECRET (repeatable). Visible to every user of this machine in the process list (ps): prefer --token-file or SCIMGIT_TOKENS.",
+            valueName: "NAME=SECRET"))
     var tokens: [String] = []
+    @Option(
+        name: .customLong("token-file"),
+        help: ArgumentHelp(
+            "A file of API tokens, one NAME=SECRET or SECRET per line; blank lines and lines starting with # are ignored (repeatable). Refused unless only its owner may read it (chmod 600).",
+            valueName: "FILE"))
+    var tokenFiles: [String] = []
     @Option(help: "Where the SCIM endpoints live.") var basePath = "/scim/v2"
     @Option(help: "Largest request body (bytes, or 10MiB, 512KiB…); larger ones get 413.") var maxBody = "10MiB"
     @Option(help: "durable: each acknowledged write is on disk (fsync, batched); fast: no fsync.") var durability = Durability.durable
@@ -90,7 +111,7 @@ struct ServeCommand: AsyncParsableCommand {
         let tokenStore = try store.tokenStore()
         let configured: ConfiguredTokenVerifier
         do {
-            configured = try ConfiguredTokens.verifier(entries: tokens, environment: ProcessInfo.processInfo.environment)
+            configured = try ConfiguredTokens.verifier(entries: tokens, files: tokenFiles, environment: ProcessInfo.processInfo.environment)
         } catch {
             throw CLIError("\(error)")
         }
