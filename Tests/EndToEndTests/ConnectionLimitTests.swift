@@ -25,7 +25,7 @@ struct ConnectionLimitTests {
 
     @Test func moreIdleSocketsThanTheOpenFileLimitDoNotLockOutAnAuthenticatedClient() async throws {
         // 400 descriptors: room for 144 connections by default, fewer than the idle sockets.
-        let server = try ServerProcess(openFileLimit: (soft: 400, hard: 400))
+        let server = try ServerProcess(["--idle-timeout", "300"], openFileLimit: (soft: 400, hard: 400))
         let port = RawConnection.port(of: server.baseURL)
         var idle: [RawConnection] = []
         for _ in 0..<450 { idle.append(try RawConnection(port: port)) }

@@ -42,8 +42,8 @@ final class ConnectionTracker: Sendable {
             let report: ConnectionCapReport?
             switch admission {
             case .admitted(evicted: nil): report = nil
-            case .admitted: report = state.report.record(evicted: true, limit: Self.reportInterval)
-            case .refused: report = state.report.record(evicted: false, limit: Self.reportInterval)
+            case .admitted: report = state.report.record(.evicted, every: Self.reportInterval)
+            case .refused: report = state.report.record(.refused, every: Self.reportInterval)
             }
             return (admission, report)
         }

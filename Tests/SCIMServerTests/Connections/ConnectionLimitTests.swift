@@ -26,7 +26,8 @@ import Testing
     }
 
     @Test func idleSocketsAtTheCapGiveWayToAuthenticatedClients() async throws {
-        let app = try TestServer.application { $0.maxConnections = 20 }
+        let capture = LogCapture()
+        let app = try TestServer.application(logger: capture.logger) { $0.maxConnections = 20 }
         try await app.test(.live) { client in
             let port = try #require(client.port)
             let (trusted, first) = try await Self.authenticatedRequest(port: port)
@@ -45,6 +46,9 @@ import Testing
             #expect(try await Self.waitUntilClosed(atLeast: 42, of: idle) == 42)
             #expect(fresh.isOpen && trusted.isOpen)
         }
+        // Reaching the cap is one warning, not one per connection closed.
+        let warnings = capture.entries.filter { $0.level >= .warning }
+        #expect(warnings.map(\.message) == ["connection limit reached: idle unauthenticated connections are closed to make room, new ones refused when none is idle"])
     }
 
     @Test func whenEveryConnectionHasAuthenticatedANewOneIsClosedAtOnce() async throws {
