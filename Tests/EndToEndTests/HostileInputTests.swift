@@ -67,6 +67,26 @@ struct HostileInputTests {
         #expect(try server.commitCount() == commits + 1)
     }
 
+    @Test func aBrokenChunkedBodyIs400AndChangesNothing() async throws {
+        let server = try ServerProcess()
+        let port = RawConnection.port(of: server.baseURL)
+        let commits = try server.commitCount()
+        let head = "POST /scim/v2/Users HTTP/1.1\r\nHost: localhost\r\nAuthorization: \(ServerProcess.oktaToken)\r\nContent-Type: application/scim+json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        for body in ["zz\r\n{\"userName\": \"ada@example.com\"}\r\n0\r\n\r\n", "2\r\n{\"userName\": \"ada@example.com\"}\r\n0\r\n\r\n"] {
+            let connection = try RawConnection(port: port)
+            connection.send(head + body)
+            let response = try #require(connection.readResponse())
+            #expect(response.status == 400)
+            #expect(response.head.lowercased().contains("connection: close"))
+            let error = try #require(try? JSONValue.parse(Array(response.body.utf8)))
+            #expect(error["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"])
+            #expect(error["scimType"] == "invalidSyntax")
+        }
+        #expect(try server.commitCount() == commits)
+        #expect(server.errorLines.isEmpty, "\(server.errorLines)")
+        #expect(try await SCIMClient.okta(server).get("/Users").status == 200)
+    }
+
     @Test func aThirtyMegabyteBodyIs413WithoutBeingRead() async throws {
         let server = try ServerProcess()
         let connection = try RawConnection(port: RawConnection.port(of: server.baseURL))

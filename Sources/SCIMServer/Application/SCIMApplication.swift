@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import Logging
+import NIOCore
 import SCIM
 
 /// Builds the SCIM server for one store: a Hummingbird application serving `service` over
@@ -12,6 +13,10 @@ import SCIM
 /// and shuts down gracefully on SIGTERM/SIGINT (ServiceLifecycle: the listener closes,
 /// requests in flight finish). `onServerRunning` is called once the socket is bound, with
 /// the bound port (useful with port 0; print `configuration.displayBaseURL(boundPort:)`).
+///
+/// Connections are capped at `configuration.maxConnections` (`ConnectionTracker`), closed
+/// when they send no request within `firstRequestTimeout` (`FirstRequestTimeoutHandler`),
+/// and after a response that says `Connection: close` (`ConnectionCloseHandler`).
 ///
 /// What every request goes through, outermost first: request id → authentication
 /// (resolving the client) → the request log line → error mapping and SCIM headers → rate
@@ -29,10 +34,16 @@ public func buildSCIMApplication<Service: ResourceService>(
     if configuration.tokenVerifiers.isEmpty {
         logger.warning("no API token is configured: every request to /Users and /Groups will be refused with 401")
     }
-    let router = SCIMRouterFactory.makeRouter(service: service, configuration: configuration, logger: logger)
-    let idle = configuration.idleTimeout.components
-    let idleNanoseconds = idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000
-    let http1: HTTPServerBuilder = .http1(configuration: .init(idleTimeout: .nanoseconds(idleNanoseconds)))
+    let connections = ConnectionTracker(maxConnections: configuration.maxConnections, logger: logger)
+    let router = SCIMRouterFactory.makeRouter(service: service, configuration: configuration, connections: connections, logger: logger)
+    let firstRequestTimeout = TimeAmount(configuration.firstRequestTimeout)
+    let http1: HTTPServerBuilder = .http1(configuration: .init(
+        additionalChannelHandlers: [
+            ConnectionTrackingHandler(tracker: connections),
+            FirstRequestTimeoutHandler(timeout: firstRequestTimeout),
+            ConnectionCloseHandler(),
+        ],
+        idleTimeout: TimeAmount(configuration.idleTimeout)))
     let server: HTTPServerBuilder
     if let tls = configuration.tls {
         server = try .tls(http1, tlsConfiguration: tls.serverConfiguration())
@@ -45,7 +56,10 @@ public func buildSCIMApplication<Service: ResourceService>(
         server: server,
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port),
-            serverName: configuration.serverName),
+            serverName: configuration.serverName,
+            // The backstop: past the cap plus the sockets of evicted connections not yet
+            // released, stop accepting until one closes rather than run out of descriptors.
+            availableConnectionsDelegate: .maximum(configuration.maxConnections + ConnectionTracker.closingAllowance, logger: logger)),
         onServerRunning: { channel in
             await onServerRunning(channel.localAddress?.port ?? fallbackPort)
         },
@@ -56,7 +70,7 @@ public func buildSCIMApplication<Service: ResourceService>(
 /// base path, the discovery ones public and the others behind the token requirement.
 enum SCIMRouterFactory {
     static func makeRouter<Service: ResourceService>(
-        service: Service, configuration: SCIMServerConfiguration, logger: Logger
+        service: Service, configuration: SCIMServerConfiguration, connections: ConnectionTracker? = nil, logger: Logger
     ) -> Router<SCIMRequestContext> {
         let basePath = configuration.normalizedBasePath
         let routes = SCIMRoutes.all(for: service.registry)
@@ -69,7 +83,7 @@ enum SCIMRouterFactory {
 
         let router = Router(context: SCIMRequestContext.self, options: [.autoGenerateHeadEndpoints])
         router.add(middleware: RequestIDMiddleware())
-        router.add(middleware: AuthenticationMiddleware(verifiers: configuration.tokenVerifiers))
+        router.add(middleware: AuthenticationMiddleware(verifiers: configuration.tokenVerifiers, connections: connections))
         router.add(middleware: RequestLogMiddleware(logger: logger))
         router.add(middleware: SCIMErrorMiddleware(routes: RouteTable(routes: routes, basePath: basePath), logger: logger))
         if let rateLimit = configuration.rateLimit {

@@ -1,10 +1,14 @@
 import Hummingbird
+import NIOCore
 
 /// The per-request state the middlewares hand down to the route handlers: the request id
 /// and who the caller is. Hummingbird contexts are values, so each middleware fills in its
 /// part before calling the next one.
 struct SCIMRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
+    /// The connection the request came on (`AuthenticationMiddleware` tells the
+    /// `ConnectionTracker` when it has authenticated).
+    let channel: any Channel
     /// The request id echoed in `X-Request-Id` and recorded in commits (`RequestIDMiddleware`).
     var requestID: String
     /// The outcome of checking `Authorization` (`AuthenticationMiddleware`).
@@ -12,6 +16,7 @@ struct SCIMRequestContext: RequestContext {
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        channel = source.channel
         requestID = ""
         authentication = .anonymous(reason: "the Authorization header is missing")
     }

@@ -7,14 +7,19 @@ import Hummingbird
 /// Refusing is `RequireAuthenticationMiddleware`'s job on the protected routes; resolving
 /// the client here, ahead of logging and rate limiting, lets the log line and the rate
 /// limiter know the client even for requests that end in 401, 404 or 405.
+///
+/// A connection that carried a valid token is trusted from then on: `connections` never
+/// evicts it to make room for a new one.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = SCIMRequestContext
 
     let verifiers: [any TokenVerifier]
+    var connections: ConnectionTracker? = nil
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         context.authentication = authenticate(request.headers[values: .authorization])
+        if context.client != nil { connections?.trust(context.channel) }
         return try await next(request, context)
     }
 

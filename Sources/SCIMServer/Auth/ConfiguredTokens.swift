@@ -1,5 +1,5 @@
-/// A token given in configuration (`--token NAME=SECRET` or `SCIMGIT_TOKENS`), before it is
-/// hashed. Its secret is kept out of `description`, `debugDescription` and `dump`, so it
+/// A token given in configuration (`--token NAME=SECRET`, a `--token-file` or
+/// `SCIMGIT_TOKENS`), before it is hashed. Its secret is kept out of `description`, `debugDescription` and `dump`, so it
 /// cannot reach a log line by accident.
 public struct ConfiguredToken: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The client name requests with this token are attributed to.
@@ -20,7 +20,8 @@ public struct ConfiguredToken: Sendable, CustomStringConvertible, CustomDebugStr
 
 /// Turns configured token strings into a verifier.
 ///
-/// The forms, on the command line or comma-separated in `SCIMGIT_TOKENS`:
+/// The forms, on the command line, one per line in a `TokenFile`, or comma-separated in
+/// `SCIMGIT_TOKENS`:
 /// - `NAME=SECRET`: the client `NAME`;
 /// - `SECRET` alone: the client `default`.
 /// A string is `NAME=SECRET` when the part before the first `=` is a valid token name and
@@ -62,11 +63,13 @@ public enum ConfiguredTokens {
         return tokens
     }
 
-    /// All configured tokens: `entries` (e.g. repeated `--token` options) then those of
-    /// `SCIMGIT_TOKENS` in `environment`. Fails on a duplicate name.
-    public static func parse(entries: [String], environment: [String: String]) throws(TokenError) -> [ConfiguredToken] {
+    /// All configured tokens: `entries` (e.g. repeated `--token` options), those of the
+    /// token `files`, then those of `SCIMGIT_TOKENS` in `environment`. Fails on a
+    /// duplicate name.
+    public static func parse(entries: [String], files: [String] = [], environment: [String: String]) throws(TokenError) -> [ConfiguredToken] {
         var tokens: [ConfiguredToken] = []
         for entry in entries { tokens.append(try parse(entry)) }
+        for file in files { tokens += try TokenFile.load(file) }
         if let list = environment[environmentVariable] { tokens += try parseList(list) }
         var seen: Set<String> = []
         for token in tokens where !seen.insert(token.name).inserted {
@@ -75,9 +78,9 @@ public enum ConfiguredTokens {
         return tokens
     }
 
-    /// `parse(entries:environment:)` hashed into a verifier, the form the server needs.
-    public static func verifier(entries: [String], environment: [String: String]) throws(TokenError) -> ConfiguredTokenVerifier {
-        ConfiguredTokenVerifier(try parse(entries: entries, environment: environment))
+    /// `parse(entries:files:environment:)` hashed into a verifier, the form the server needs.
+    public static func verifier(entries: [String], files: [String] = [], environment: [String: String]) throws(TokenError) -> ConfiguredTokenVerifier {
+        ConfiguredTokenVerifier(try parse(entries: entries, files: files, environment: environment))
     }
 
     static func validateSecret(_ secret: String, name: String) throws(TokenError) {

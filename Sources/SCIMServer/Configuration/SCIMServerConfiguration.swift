@@ -27,6 +27,17 @@ public struct SCIMServerConfiguration: Sendable {
     /// A connection that sends nothing for this long (no complete request head, no body
     /// bytes, no new request) is closed, so slow or idle clients cannot hold sockets.
     public var idleTimeout: Duration
+    /// A new connection that has not sent a complete request head this long after opening
+    /// (TLS handshake included) is closed: an idle socket costs an attacker nothing, an
+    /// identity provider sends its request at once. After the first request, `idleTimeout`
+    /// applies (and it also applies before, if it is the shorter).
+    public var firstRequestTimeout: Duration
+    /// The most connections open at once. At the cap, a new connection makes room by
+    /// closing the oldest one that has not sent an authenticated request and is not in the
+    /// middle of one, or is closed itself when there is none; so idle sockets cannot lock
+    /// the identity providers out. Each connection is a descriptor: `scimgit serve` keeps
+    /// this within the open-file limit (`DescriptorLimit.connectionCapacity`).
+    public var maxConnections: Int
     /// The SCIM base URL clients use, e.g. `https://scim.example.com/scim/v2`, used as is
     /// for `meta.location` and `Location`. Nil: derived from each request (`Host`, the
     /// scheme this server speaks, `basePath`).
@@ -55,6 +66,8 @@ public struct SCIMServerConfiguration: Sendable {
         tls: TLSFiles? = nil,
         rateLimit: RateLimit? = nil,
         idleTimeout: Duration = .seconds(60),
+        firstRequestTimeout: Duration = .seconds(10),
+        maxConnections: Int = SCIMServerConfiguration.defaultMaxConnections,
         publicBaseURL: String? = nil,
         trustForwardedHeaders: Bool = false,
         tokenVerifiers: [any TokenVerifier] = [],
@@ -70,6 +83,8 @@ public struct SCIMServerConfiguration: Sendable {
         self.tls = tls
         self.rateLimit = rateLimit
         self.idleTimeout = idleTimeout
+        self.firstRequestTimeout = firstRequestTimeout
+        self.maxConnections = maxConnections
         self.publicBaseURL = publicBaseURL
         self.trustForwardedHeaders = trustForwardedHeaders
         self.tokenVerifiers = tokenVerifiers
@@ -77,6 +92,10 @@ public struct SCIMServerConfiguration: Sendable {
         self.serviceProvider = serviceProvider
         self.serverName = serverName
     }
+
+    /// Plenty for identity providers (Okta and Entra open a few dozen connections at most),
+    /// small enough for the usual open-file limits.
+    public static let defaultMaxConnections = 1024
 
     /// `basePath` with one leading slash and no trailing one (`""` for the root).
     public var normalizedBasePath: String {
@@ -113,6 +132,8 @@ public struct SCIMServerConfiguration: Sendable {
         guard maxBodySize > 0 else { throw .init("the maximum body size must be positive") }
         guard maxJSONDepth > 0 else { throw .init("the maximum JSON depth must be positive") }
         guard idleTimeout > .zero else { throw .init("the idle timeout must be positive") }
+        guard firstRequestTimeout > .zero else { throw .init("the first-request timeout must be positive") }
+        guard maxConnections > 0 else { throw .init("the maximum number of connections must be positive") }
         if let publicBaseURL {
             let lower = publicBaseURL.lowercased()
             guard lower.hasPrefix("https://") || lower.hasPrefix("http://"),

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOHTTP1
 import SCIM
 
 /// The one place every response passes through on its way out, so that what a client
@@ -8,8 +9,11 @@ import SCIM
 /// - every error becomes an RFC 7644 §3.12 Error body with the matching status: the
 ///   service's `SCIMError`s, the HTTP layer's own (`SCIMHTTPError`), and what Hummingbird
 ///   throws itself (no route → `404`, or `405` with `Allow` when the path exists under
-///   another method; any other `HTTPResponseError` keeps its status). Anything unexpected
-///   is a `500` with a generic detail, the real error going to the log with the request id;
+///   another method; any other `HTTPResponseError` keeps its status). A body whose HTTP
+///   framing is broken (a bad chunk size, a body cut short) is the client's mistake, seen
+///   only once the handler reads it: `400 invalidSyntax`, and the connection is closed,
+///   since where the next request would start is unknown. Anything unexpected is a `500`
+///   with a generic detail, the real error going to the log with the request id;
 /// - every response, success or error, gets `Content-Type: application/scim+json` and
 ///   `Cache-Control: no-store`.
 ///
@@ -43,6 +47,13 @@ struct SCIMErrorMiddleware: RouterMiddleware {
             return SCIMHTTPError(error)
         case let error as any HTTPResponseError:
             return mapFramework(error, request: request)
+        case let error as HTTPParserError:
+            logger.debug("malformed HTTP framing in a request body", metadata: [
+                "request_id": .string(context.requestID), "error": .string(String(describing: error)),
+            ])
+            return SCIMHTTPError(
+                .invalidSyntax("the request body is not valid HTTP/1.1 (\(error)); the connection is closed"),
+                headers: [.connection: "close"])
         default:
             var metadata: Logger.Metadata = ["request_id": .string(context.requestID), "error": .string(String(reflecting: error))]
             metadata["path"] = .string(request.uri.path)

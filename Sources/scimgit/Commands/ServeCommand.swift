@@ -12,24 +12,45 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve the SCIM 2.0 API over a store (created if missing).",
         discussion: """
-        Prints the Base URL to paste into the identity provider (Okta's "SCIM 2.0 Test App
-        (Header Auth)" or Entra's provisioning page). Tokens come from --token NAME=SECRET
-        (repeatable; a bare SECRET is named "default"), from the SCIMGIT_TOKENS environment
-        variable (same forms, comma-separated), and from `scimgit token add`. With none of
-        them, a token named "default" is generated, printed once, and only its hash is kept.
-        The token's name is the author of every commit its requests make.
+        Prints the Base URL to paste into the identity provider (Okta's "SCIM 2.0 Test App \
+        (Header Auth)" or Entra's provisioning page).
 
-        Okta only connects to https:// base URLs: serve HTTPS here with --tls-cert and
-        --tls-key, or put a TLS-terminating reverse proxy in front (then --public-url and
+        API tokens come from --token-file FILE (one NAME=SECRET or SECRET per line), from the \
+        SCIMGIT_TOKENS environment variable (the same forms, comma-separated), from \
+        `scimgit token add` (kept as salted hashes in the store), and from --token \
+        NAME=SECRET. A bare SECRET is named "default". With none of them, a token named \
+        "default" is generated, printed once, and only its hash is kept. The token's name is \
+        the author of every commit its requests make. A --token is visible to every user of \
+        this machine in the process list (ps); a token file must be readable by its owner \
+        only (chmod 600), or the server refuses to start.
+
+        Okta only connects to https:// base URLs: serve HTTPS here with --tls-cert and \
+        --tls-key, or put a TLS-terminating reverse proxy in front (then --public-url and \
         --trust-proxy). SIGTERM finishes in-flight writes and leaves `git status` clean.
+
+        Connections: at most --max-connections at once (the open-file limit is raised to its \
+        hard limit at start; 256 descriptors are kept for the store). At the cap, the oldest \
+        idle connection that has not sent a valid token is closed to make room, so idle \
+        sockets cannot lock the identity providers out. A new connection must send its \
+        first request within --first-request-timeout; after that, --idle-timeout applies.
         """
     )
 
     @OptionGroup var store: StoreOptions
     @Option(help: "Address to listen on (0.0.0.0 for every interface).") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0: any free port).") var port = 8080
-    @Option(name: .customLong("token"), help: ArgumentHelp("An API token, NAME=SECRET or SECRET (repeatable).", valueName: "NAME=SECRET"))
+    @Option(
+        name: .customLong("token"),
+        help: ArgumentHelp(
+            "An API token, NAME=SECRET or SECRET (repeatable). Visible to every user of this machine in the process list (ps): prefer --token-file or SCIMGIT_TOKENS.",
+            valueName: "NAME=SECRET"))
     var tokens: [String] = []
+    @Option(
+        name: .customLong("token-file"),
+        help: ArgumentHelp(
+            "A file of API tokens, one NAME=SECRET or SECRET per line; blank lines and lines starting with # are ignored (repeatable). Refused unless only its owner may read it (chmod 600).",
+            valueName: "FILE"))
+    var tokenFiles: [String] = []
     @Option(help: "Where the SCIM endpoints live.") var basePath = "/scim/v2"
     @Option(help: "Largest request body (bytes, or 10MiB, 512KiB…); larger ones get 413.") var maxBody = "10MiB"
     @Option(help: "durable: each acknowledged write is on disk (fsync, batched); fast: no fsync.") var durability = Durability.durable
@@ -39,6 +60,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The Base URL clients use (behind a proxy), e.g. https://scim.example.com/scim/v2.") var publicURL: String?
     @Flag(help: "Honour X-Forwarded-Proto/-Host (only behind a proxy that sets them).") var trustProxy = false
     @Option(help: "Seconds before an idle or stalled connection is closed.") var idleTimeout = 60
+    @Option(help: "Seconds a new connection has to send its first request (for HTTPS, the TLS handshake included) before it is closed. Shorter than --idle-timeout, since identity providers send their request as soon as they connect.")
+    var firstRequestTimeout = 10
+    @Option(help: "The most connections open at once (default: 1024, or fewer if the open-file limit leaves less room). At the cap, the oldest idle connection that has not authenticated is closed to make room; connections that sent a valid token are kept.")
+    var maxConnections: Int?
     @Option(help: "Seconds a write waits for a lock another process holds (a git command, a CLI command) before answering 503.")
     var lockTimeout = 5.0
     @Option(help: "Merge packs (background git repack) once there are more than this many; 0 never merges.")
@@ -52,12 +77,16 @@ struct ServeCommand: AsyncParsableCommand {
         _ = try ByteSize.parse(maxBody)
         if let rateLimit { _ = try RateLimitOption.parse(rateLimit) }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level \(logLevel)") }
+        if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
+        guard idleTimeout > 0, firstRequestTimeout > 0 else { throw ValidationError("timeouts must be at least 1 second") }
     }
 
     func run() async throws {
         EventLoopExecutor.install()
         var logger = Logger(label: "scimgit")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let connectionLimit = try MaxConnectionsOption.resolve(maxConnections, within: raiseOpenFileLimit(logger: logger))
+        logger.info("accepting at most \(connectionLimit) connections")
 
         var registry = SchemaRegistry.standard
         for file in schemaExtensions {
@@ -83,7 +112,7 @@ struct ServeCommand: AsyncParsableCommand {
         let tokenStore = try store.tokenStore()
         let configured: ConfiguredTokenVerifier
         do {
-            configured = try ConfiguredTokens.verifier(entries: tokens, environment: ProcessInfo.processInfo.environment)
+            configured = try ConfiguredTokens.verifier(entries: tokens, files: tokenFiles, environment: ProcessInfo.processInfo.environment)
         } catch {
             throw CLIError("\(error)")
         }
@@ -96,6 +125,7 @@ struct ServeCommand: AsyncParsableCommand {
             host: host, port: port, basePath: basePath, maxBodySize: try ByteSize.parse(maxBody),
             tls: tlsCert.map { TLSFiles(certificateChainPath: $0, privateKeyPath: tlsKey!) },
             rateLimit: try rateLimit.map(RateLimitOption.parse), idleTimeout: .seconds(idleTimeout),
+            firstRequestTimeout: .seconds(firstRequestTimeout), maxConnections: connectionLimit,
             publicBaseURL: publicURL, trustForwardedHeaders: trustProxy,
             tokenVerifiers: [configured, tokenStore], serverName: "scimgit/\(Version.current)"
         )
@@ -116,5 +146,23 @@ struct ServeCommand: AsyncParsableCommand {
         }
         try directory.close()
         logger.info("stopped; store \(store.path) is clean")
+    }
+
+    /// Raises the soft open-file limit to the hard one: every connection is a descriptor,
+    /// and the usual soft limit of 1,024 is soon used up by idle sockets.
+    private func raiseOpenFileLimit(logger: Logger) -> DescriptorLimit? {
+        do {
+            let before = try DescriptorLimit.current()
+            let after = try DescriptorLimit.raiseSoftLimitToHardLimit()
+            if after.soft > before.soft {
+                logger.info("raised the open-file limit from \(before.soft) to \(after)")
+            } else {
+                logger.info("open-file limit: \(after)")
+            }
+            return after
+        } catch {
+            logger.warning("cannot raise the open-file limit: \(error)")
+            return try? DescriptorLimit.current()
+        }
     }
 }

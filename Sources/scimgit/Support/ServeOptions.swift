@@ -24,6 +24,24 @@ enum ByteSize {
     }
 }
 
+/// Resolves `--max-connections` against the open-file limit: every connection is a
+/// descriptor, and the store needs its own (`DescriptorLimit.reserve`).
+enum MaxConnectionsOption {
+    static func resolve(_ requested: Int?, within limit: DescriptorLimit?) throws -> Int {
+        guard let limit else { return requested ?? SCIMServerConfiguration.defaultMaxConnections }
+        let capacity = limit.connectionCapacity
+        let advice = "raise the open-file limit (ulimit -n; LimitNOFILE= for a systemd service)"
+        guard capacity > 0 else {
+            throw CLIError("the open-file limit \(limit) leaves no room for connections (\(DescriptorLimit.reserve) descriptors are kept for the store): \(advice)")
+        }
+        guard let requested else { return min(SCIMServerConfiguration.defaultMaxConnections, capacity) }
+        guard requested <= capacity else {
+            throw CLIError("--max-connections \(requested) does not fit the open-file limit \(limit): at most \(capacity) (\(DescriptorLimit.reserve) descriptors are kept for the store); \(advice), or ask for fewer")
+        }
+        return requested
+    }
+}
+
 /// Parses `--rate-limit` values: `50/s`, `50`, `3000/min`.
 enum RateLimitOption {
     static func parse(_ text: String) throws -> RateLimit {

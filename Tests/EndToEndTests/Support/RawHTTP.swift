@@ -40,6 +40,13 @@ final class RawConnection {
         }
     }
 
+    /// Whether the server still holds the connection open (checked without waiting).
+    var isOpen: Bool {
+        var byte: UInt8 = 0
+        let count = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+        return count > 0 || (count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+    }
+
     /// Reads until the response head and its Content-Length of body arrived (or the peer closes).
     func readResponse() -> (status: Int, head: String, body: String)? {
         var data = [UInt8]()

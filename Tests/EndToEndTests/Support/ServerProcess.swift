@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import TestSupport
 
 /// The real `scimgit serve` binary on a fresh store in a temp folder, on a free port:
@@ -12,6 +13,8 @@ final class ServerProcess: @unchecked Sendable {
     private var process: Process?
     private let lock = NSLock()
     let extraArguments: [String]
+    /// The open-file limit the server is started with (`ulimit -Sn`, `-Hn`), if not inherited.
+    let openFileLimit: (soft: Int, hard: Int)?
 
     static let oktaToken = "okta-secret-0123456789abcdef"
     static let entraToken = "entra-secret-0123456789abcdef"
@@ -26,8 +29,9 @@ final class ServerProcess: @unchecked Sendable {
         fatalError("build scimgit first (swift build)")
     }
 
-    init(_ extraArguments: [String] = [], durability: String = "fast", storePath: String? = nil) throws {
+    init(_ extraArguments: [String] = [], durability: String = "fast", storePath: String? = nil, openFileLimit: (soft: Int, hard: Int)? = nil) throws {
         self.extraArguments = extraArguments + ["--durability", durability]
+        self.openFileLimit = openFileLimit
         storeOverride = storePath
         try start()
     }
@@ -37,11 +41,18 @@ final class ServerProcess: @unchecked Sendable {
     /// Starts (or restarts) the server on the same store and waits for its Base URL line.
     func start() throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: ServerProcess.binary)
-        process.arguments = [
+        let arguments = [
             "serve", "--repo", store, "--port", "0", "--log-level", "warning",
             "--token", "okta=\(ServerProcess.oktaToken)", "--token", "entra=\(ServerProcess.entraToken)",
         ] + extraArguments
+        if let openFileLimit {
+            // The shell lowers its own limits, then becomes the server (same process id).
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -Sn \(openFileLimit.soft) && ulimit -Hn \(openFileLimit.hard) && exec \"$0\" \"$@\"", ServerProcess.binary] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: ServerProcess.binary)
+            process.arguments = arguments
+        }
         var environment = ProcessInfo.processInfo.environment
         environment["SCIMGIT_TOKENS"] = nil
         process.environment = environment
@@ -85,6 +96,29 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     var log: String { lock.withLock { output } }
+
+    /// The server's open-file limit as the kernel reports it (Linux `/proc`).
+    func openFileLimitInForce() throws -> (soft: Int, hard: Int) {
+        let pid = try #require(process?.processIdentifier)
+        let limits = try String(contentsOfFile: "/proc/\(pid)/limits", encoding: .utf8)
+        let line = try #require(limits.split(separator: "\n").first { $0.hasPrefix("Max open files") })
+        let numbers = line.split(separator: " ").compactMap { Int($0) }
+        return (numbers[0], numbers[1])
+    }
+
+    /// How many descriptors the server has open (Linux `/proc`).
+    func openDescriptorCount() throws -> Int {
+        let pid = try #require(process?.processIdentifier)
+        return try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count
+    }
+
+    /// The log lines at `error` or `critical` (swift-log's stream format: `TIME LEVEL LABEL: …`).
+    var errorLines: [String] {
+        log.split(separator: "\n").map(String.init).filter { line in
+            let fields = line.split(separator: " ", maxSplits: 2)
+            return fields.count == 3 && (fields[1] == "error" || fields[1] == "critical")
+        }
+    }
 
     struct ServerFailed: Error, CustomStringConvertible {
         var output: String

@@ -15,6 +15,12 @@ import Testing
         configuration.tokenVerifiers = [tokens, TokenStore(path: TokenStore.path(forStore: directory.path))]
         configuration.rateLimit = RateLimit(requestsPerSecond: 25)
         configuration.idleTimeout = .seconds(30)
+        configuration.firstRequestTimeout = .seconds(5)
+        let descriptors = try DescriptorLimit.current()
+        configuration.maxConnections = min(SCIMServerConfiguration.defaultMaxConnections, max(1, descriptors.connectionCapacity))
+        _ = { try DescriptorLimit.raiseSoftLimitToHardLimit() }
+        _ = { try TokenFile.load("/etc/scimgit/tokens") }
+        _ = { try ConfiguredTokens.verifier(entries: [], files: ["/etc/scimgit/tokens"], environment: [:]) }
         configuration.paging = PagingLimits(defaultCount: 100, maxCount: 500)
         let settings = configuration
         let app = try buildSCIMApplication(

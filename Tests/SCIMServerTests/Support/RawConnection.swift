@@ -50,11 +50,68 @@ final class RawConnection: @unchecked Sendable {
         guard sent == bytes.count else { throw TestFailure("send failed") }
     }
 
+    /// Half-closes the connection: the server reads the end of the stream, and can still answer.
+    func finishSending() {
+        shutdown(descriptor, Int32(SHUT_WR))
+    }
+
     /// Whether the server still holds the connection open (checked without waiting).
     var isOpen: Bool {
         var byte: UInt8 = 0
         let count = recv(descriptor, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
         return count > 0 || (count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+    }
+
+    /// Whether the server has released its socket within `limit`: after the server's end of
+    /// the stream, bytes sent to a socket it still holds are read and dropped, while bytes
+    /// sent to a released one are answered with a reset (checked off the cooperative pool).
+    func waitForRelease(limit: Duration) async -> Bool {
+        let descriptor = self.descriptor
+        return await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
+                setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                let deadline = ContinuousClock.now + limit
+                var byte: UInt8 = 0x20
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                while ContinuousClock.now < deadline {
+                    #if canImport(Glibc)
+                    let sent = send(descriptor, &byte, 1, Int32(MSG_NOSIGNAL))
+                    #else
+                    let sent = send(descriptor, &byte, 1, 0)
+                    #endif
+                    if sent < 0 && (errno == EPIPE || errno == ECONNRESET) { return continuation.resume(returning: true) }
+                    let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+                    if count < 0 && errno == ECONNRESET { return continuation.resume(returning: true) }
+                    if count == 0 { Thread.sleep(forTimeInterval: 0.1) }
+                }
+                continuation.resume(returning: false)
+            }
+        }
+    }
+
+    /// Reads one response, leaving the connection open; nil if none came within `limit`
+    /// (off the cooperative thread pool).
+    func receiveResponse(limit: Duration) async -> RawResponse? {
+        let descriptor = self.descriptor
+        return await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
+                setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                let deadline = ContinuousClock.now + limit
+                var received: [UInt8] = []
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                while ContinuousClock.now < deadline {
+                    if let response = RawResponse(String(decoding: received, as: UTF8.self)) {
+                        return continuation.resume(returning: response)
+                    }
+                    let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+                    if count > 0 { received += buffer[0..<count] }
+                    if count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) { break }
+                }
+                continuation.resume(returning: RawResponse(String(decoding: received, as: UTF8.self)))
+            }
+        }
     }
 
     /// Reads until the server closes the connection (true) or `limit` passes (false), off
