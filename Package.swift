@@ -45,19 +45,23 @@ let package = Package(
         ),
         // The SCIM 2.0 protocol as pure logic: JSON, schemas, validation, filters, PATCH. No I/O.
         .target(name: "SCIM"),
+        // The contract between HTTP and the store: the ResourceService protocol and the values
+        // it passes (records, search results, the caller, entity tags). Knows no storage.
+        .target(name: "SCIMService", dependencies: ["SCIM"]),
         // SCIM resources stored as files in a GitStore: layout, indexes, the single writer, history.
         .target(
             name: "Directory",
             dependencies: [
-                "GitStore", "SCIM", "CPlatform", "Files",
+                "GitStore", "SCIM", "SCIMService", "CPlatform", "Files",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // HTTP (Hummingbird 2): routes, auth, conditional requests, limits, TLS, logging.
+        // Serves any ResourceService; knows no store (no libgit2, not even at link time).
         .target(
             name: "SCIMServer",
             dependencies: [
-                "Directory", "SCIM",
+                "SCIMService", "SCIM", "Files",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -71,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "scimgit",
             dependencies: [
-                "SCIMServer", "Directory", "SCIM", "GitStore",
+                "SCIMServer", "SCIMService", "Directory", "SCIM", "GitStore", "Files",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -82,11 +86,11 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "TestSupport"]),
         .testTarget(name: "SCIMTests", dependencies: ["SCIM"]),
-        .testTarget(name: "DirectoryTests", dependencies: ["Directory", "GitStore", "SCIM", "TestSupport"]),
+        .testTarget(name: "DirectoryTests", dependencies: ["Directory", "SCIMService", "GitStore", "SCIM", "TestSupport"]),
         .testTarget(
             name: "SCIMServerTests",
             dependencies: [
-                "SCIMServer", "Directory", "SCIM",
+                "SCIMServer", "SCIMService", "SCIM",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

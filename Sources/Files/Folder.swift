@@ -135,9 +135,13 @@ public final class Folder: @unchecked Sendable {
 
     /// Writes `bytes` as the file `name` in this folder through a temporary file renamed
     /// into place: a reader sees the old file or the new, never part of one. `durable`
-    /// flushes the file (and the folder, for the rename) before returning.
-    public func replaceFile(_ name: String, with bytes: [UInt8], mode: mode_t = 0o644, durable: Bool = false) throws(FileError) {
-        let temporary = ".\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+    /// flushes the file (and the folder, for the rename) before returning. The temporary
+    /// file's name starts with `temporaryPrefix` (git's own cleanup knows `tmp_` in
+    /// `objects/pack`).
+    public func replaceFile(
+        _ name: String, with bytes: [UInt8], mode: mode_t = 0o644, durable: Bool = false, temporaryPrefix: String = "."
+    ) throws(FileError) {
+        let temporary = "\(temporaryPrefix)\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
         let fd = scimgit_open_beneath(descriptor, temporary, O_WRONLY | O_CREAT | O_EXCL, UInt32(mode))
         guard fd >= 0 else { throw FileError("create", absolute(temporary)) }
         do throws(FileError) {

@@ -2,6 +2,7 @@ import Directory
 import Foundation
 import GitStore
 import SCIM
+import SCIMService
 import Testing
 
 /// A write the disk refuses (full, read-only, any I/O error) is a clean 5xx: no commit,
@@ -31,9 +32,9 @@ struct DirectoryFaultTests {
         let store = try StoreSetup.create(at: folder.path + "/store", options: GitStoreOptions(
             durability: .fast, faultInjector: { step in if step == .workingTree, let error = injected.current { throw error } }
         ))
-        let directory = try Directory(store: store)
+        let directory = try DirectoryService(store: store)
         defer { try? directory.close() }
-        let context = RequestContext(client: "okta", requestID: "r", baseURL: "http://x/scim/v2")
+        let context = Caller(client: "okta", requestID: "r", baseURL: "http://x/scim/v2")
         let ada = try await directory.create(.user, document: ["userName": "ada@example.com"], projection: .default, context: context)
         let commits = try git(["rev-list", "--count", "HEAD"], in: store.root)
         injected.current = fault

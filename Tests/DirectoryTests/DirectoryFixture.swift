@@ -2,6 +2,7 @@ import Directory
 import Foundation
 import GitStore
 import SCIM
+import SCIMService
 import Testing
 @_exported import TestSupport
 
@@ -9,13 +10,13 @@ import Testing
 /// would.
 final class DirectoryFixture: @unchecked Sendable {
     let folder = TemporaryFolder()
-    var directory: Directory
+    var directory: DirectoryService
     var root: String { directory.store.root }
-    let okta = RequestContext(client: "okta", requestID: "req-1", baseURL: "https://idp.example.com/scim/v2")
+    let okta = Caller(client: "okta", requestID: "req-1", baseURL: "https://idp.example.com/scim/v2")
 
     init(durability: Durability = .fast) throws {
         let store = try StoreSetup.create(at: folder.path + "/store", options: GitStoreOptions(durability: durability, servesWorkingTree: true))
-        directory = try Directory(store: store)
+        directory = try DirectoryService(store: store)
     }
 
     deinit { try? directory.close() }
@@ -23,7 +24,7 @@ final class DirectoryFixture: @unchecked Sendable {
     /// Closes and reopens the store (a restart).
     func restart() throws {
         try directory.close()
-        directory = try Directory(store: try StoreSetup.open(at: folder.path + "/store", options: DirectoryFixture.serving))
+        directory = try DirectoryService(store: try StoreSetup.open(at: folder.path + "/store", options: DirectoryFixture.serving))
     }
 
     /// The options `scimgit serve` opens its store with: this process owns the working tree.
@@ -42,7 +43,7 @@ final class DirectoryFixture: @unchecked Sendable {
     }
 
     @discardableResult
-    func createUser(_ userName: String, extra: [String: JSONValue] = [:], context: RequestContext? = nil) async throws -> ResourceRecord {
+    func createUser(_ userName: String, extra: [String: JSONValue] = [:], context: Caller? = nil) async throws -> ResourceRecord {
         var body: [String: JSONValue] = [
             "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
             "userName": .string(userName),
@@ -64,7 +65,7 @@ final class DirectoryFixture: @unchecked Sendable {
         return try await directory.create(.group, document: body, projection: .default, context: okta)
     }
 
-    func patch(_ type: ResourceType, _ id: String, _ operations: JSONValue, precondition: Precondition? = nil) async throws -> ResourceRecord {
+    func patch(_ type: ResourceType, _ id: String, _ operations: JSONValue, precondition: EntityTagList? = nil) async throws -> ResourceRecord {
         let request = try PatchRequest(json: [
             "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
             "Operations": operations,
@@ -78,6 +79,16 @@ final class DirectoryFixture: @unchecked Sendable {
 
     func search(_ type: ResourceType, _ query: [String: String]) async throws -> SearchResult {
         try await directory.search([type], try SearchRequest(query: query, for: type), context: okta)
+    }
+}
+
+extension DirectoryService {
+    /// A read without `If-None-Match`: always the resource.
+    func get(_ type: ResourceType, id: String, projection: Projection, context: Caller) async throws -> ResourceRecord {
+        guard case let .resource(record) = try await get(type, id: id, projection: projection, ifNoneMatch: nil, context: context) else {
+            throw SCIMError.internalError("a read without If-None-Match answered not modified")
+        }
+        return record
     }
 }
 

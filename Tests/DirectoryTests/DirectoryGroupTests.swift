@@ -2,6 +2,7 @@ import Directory
 import Foundation
 import GitStore
 import SCIM
+import SCIMService
 import Testing
 
 @Suite("Directory: groups and memberships")

@@ -2,6 +2,7 @@ import Directory
 import Foundation
 import GitStore
 import SCIM
+import SCIMService
 import Testing
 
 @Suite("Directory: users")
@@ -111,17 +112,17 @@ struct DirectoryUserTests {
     @Test func staleIfMatchIs412CurrentOneWorks() async throws {
         let fixture = try DirectoryFixture()
         let ada = try await fixture.createUser("ada@example.com")
-        let changed = try await fixture.patch(.user, ada.id, [["op": "replace", "path": "displayName", "value": "Ada"]], precondition: .versions([ada.version]))
+        let changed = try await fixture.patch(.user, ada.id, [["op": "replace", "path": "displayName", "value": "Ada"]], precondition: .tags([ada.version]))
         let before = try fixture.commitCount()
         let error = await scimError {
-            _ = try await fixture.patch(.user, ada.id, [["op": "replace", "path": "displayName", "value": "Ada K"]], precondition: .versions([ada.version]))
+            _ = try await fixture.patch(.user, ada.id, [["op": "replace", "path": "displayName", "value": "Ada K"]], precondition: .tags([ada.version]))
         }
         #expect(error?.status == 412)
         #expect(try fixture.commitCount() == before)
-        _ = try await fixture.patch(.user, ada.id, [["op": "replace", "path": "displayName", "value": "Ada K"]], precondition: .versions([changed.version]))
+        _ = try await fixture.patch(.user, ada.id, [["op": "replace", "path": "displayName", "value": "Ada K"]], precondition: .tags([changed.version]))
         _ = try await fixture.patch(.user, ada.id, [["op": "replace", "path": "displayName", "value": "Ada L"]], precondition: .any)
         let deleteError = await scimError {
-            try await fixture.directory.delete(.user, id: ada.id, precondition: .versions(["W/\"0000\""]), context: fixture.okta)
+            try await fixture.directory.delete(.user, id: ada.id, precondition: .tags(["W/\"0000\""]), context: fixture.okta)
         }
         #expect(deleteError?.status == 412)
     }

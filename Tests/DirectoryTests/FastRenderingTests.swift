@@ -2,6 +2,7 @@ import Foundation
 import GitStore
 @testable import Directory
 import SCIM
+import SCIMService
 import Testing
 
 /// Reads with the default projection are rendered from the file's bytes (no parse); they

@@ -2,6 +2,7 @@ import Directory
 import Foundation
 import GitStore
 import SCIM
+import SCIMService
 import Testing
 
 /// A clean stop saves the indexes; the next start uses them, brought up to HEAD by the tree
@@ -33,7 +34,7 @@ struct IndexSnapshotTests {
         try fixture.directory.close()
         // While the server is stopped, an admin reverts the deactivation with plain git.
         try git(["revert", "--no-edit", "HEAD"], in: fixture.root)
-        fixture.directory = try Directory(store: try StoreSetup.open(at: fixture.root, options: DirectoryFixture.serving))
+        fixture.directory = try DirectoryService(store: try StoreSetup.open(at: fixture.root, options: DirectoryFixture.serving))
         #expect(try await fixture.search(.user, ["filter": "active eq false"]).totalResults == 0)
         #expect(try await fixture.search(.user, ["filter": "active eq true"]).totalResults == 1)
     }
@@ -43,7 +44,7 @@ struct IndexSnapshotTests {
         let ada = try await fixture.createUser("ada@example.com")
         try fixture.directory.close()
         try Data("scimgit-index-snapshot-1\ngarbage".utf8).write(to: URL(fileURLWithPath: snapshotPath(fixture)))
-        fixture.directory = try Directory(store: try StoreSetup.open(at: fixture.root, options: DirectoryFixture.serving))
+        fixture.directory = try DirectoryService(store: try StoreSetup.open(at: fixture.root, options: DirectoryFixture.serving))
         #expect(try await fixture.search(.user, ["filter": "userName eq \"ada@example.com\""]).resources.map(\.id) == [ada.id])
     }
 }

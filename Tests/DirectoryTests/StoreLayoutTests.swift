@@ -1,5 +1,6 @@
 import Directory
 import SCIM
+import SCIMService
 import Testing
 
 @Suite("StoreLayout")

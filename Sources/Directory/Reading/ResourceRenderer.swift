@@ -1,4 +1,5 @@
 import SCIM
+import SCIMService
 
 /// Turns a stored document into what the API answers: `meta.location` and `meta.version`
 /// added, `User.groups` and `Group.members` derived from the membership index (with
@@ -14,7 +15,8 @@ struct ResourceRenderer {
         let version = stored.version
         var meta = document["meta"]?.objectValue ?? [:]
         meta["resourceType"] = .string(type.name)
-        meta["location"] = .string(baseURL + type.endpoint + "/" + id)
+        let location = baseURL + type.endpoint + "/" + id
+        meta["location"] = .string(location)
         meta["version"] = .string(version)
         document["meta"] = .object(meta)
         let key = stored.kind.derivedAttribute
@@ -25,7 +27,7 @@ struct ResourceRenderer {
             document[key] = .array(list)
         }
         let output = projection.isDefault ? JSONValue.object(document) : projection.apply(to: .object(document), as: type)
-        return ResourceRecord(type: type, id: id, version: version, document: output)
+        return ResourceRecord(type: type, id: id, version: version, location: location, document: output)
     }
 
     /// The same answer for the default projection, built from the file's bytes without a
@@ -40,16 +42,17 @@ struct ResourceRenderer {
         if include, let list = derived(kind, id: id, baseURL: baseURL) {
             spliced.append((kind.derivedAttribute, JSONValue.array(list).serialized(.compact)))
         }
+        let location = baseURL + type.endpoint + "/" + id
         guard let body = JSONCompactor.compact(
             bytes, nestedIn: "meta",
             nested: [
-                ("location", JSONValue.string(baseURL + type.endpoint + "/" + id).serialized(.compact)),
+                ("location", JSONValue.string(location).serialized(.compact)),
                 ("version", JSONValue.string(version).serialized(.compact)),
             ],
             topLevel: spliced,
             expectedNested: [("resourceType", JSONValue.string(type.name).serialized(.compact))])
         else { return nil }
-        return ResourceRecord(type: type, id: id, version: version, body: body)
+        return ResourceRecord(type: type, id: id, version: version, location: location, body: body)
     }
 
     /// The attribute derived from the membership index (`kind.derivedAttribute`): a group's

@@ -1,5 +1,6 @@
 import Logging
 import SCIM
+import SCIMService
 
 /// Answers list and filter queries from the indexes: an equality the filter requires
 /// (`userName eq`, `externalId eq`, `emails.value eq`, `displayName eq`, `id eq`,

@@ -1,4 +1,5 @@
 import SCIM
+import SCIMService
 
 /// The message of a commit a SCIM write makes: a subject that says in words what happened
 /// (`Deactivate user ada@example.com`, `Add 2 members to group Engineering`), a body
@@ -28,7 +29,7 @@ struct CommitMessage {
     /// Most names one body lists; beyond it, a count.
     static let listLimit = 50
 
-    init(subject: String, operation: String, resource: String, name: String? = nil, context: RequestContext) {
+    init(subject: String, operation: String, resource: String, name: String? = nil, context: Caller) {
         self.subject = CommitMessage.oneLine(subject)
         trailers = [(CommitMessage.operationKey, operation), (CommitMessage.resourceKey, resource)]
         if let name { trailers.append((CommitMessage.nameKey, CommitMessage.quote(name, limit: 256))) }

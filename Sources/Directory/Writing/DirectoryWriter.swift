@@ -2,6 +2,7 @@ import Foundation
 import GitStore
 import Logging
 import SCIM
+import SCIMService
 
 /// The one writer of a store. Requests queue here; a dedicated thread takes everything
 /// queued as one batch: each write is validated against the state left by the writes
@@ -23,7 +24,7 @@ final class DirectoryWriter: @unchecked Sendable {
 
     private struct Job {
         var operation: WriteOperation
-        var context: RequestContext
+        var context: Caller
         var continuation: CheckedContinuation<WriteResult, any Error>
     }
 
@@ -58,7 +59,7 @@ final class DirectoryWriter: @unchecked Sendable {
         }
     }
 
-    func submit(_ operation: WriteOperation, context: RequestContext) async throws(SCIMError) -> WriteResult {
+    func submit(_ operation: WriteOperation, context: Caller) async throws(SCIMError) -> WriteResult {
         do {
             return try await withCheckedThrowingContinuation { continuation in
                 condition.lock()

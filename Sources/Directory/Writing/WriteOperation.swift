@@ -1,11 +1,12 @@
 import SCIM
+import SCIMService
 
 /// A write the directory's writer performs, in the order requests arrived.
 enum WriteOperation: Sendable {
     case create(ResourceType, JSONValue)
-    case replace(ResourceType, id: String, JSONValue, Precondition?)
-    case patch(ResourceType, id: String, PatchRequest, Precondition?)
-    case delete(ResourceType, id: String, Precondition?)
+    case replace(ResourceType, id: String, JSONValue, EntityTagList?)
+    case patch(ResourceType, id: String, PatchRequest, EntityTagList?)
+    case delete(ResourceType, id: String, EntityTagList?)
     /// No write: only take in a HEAD moved by someone else (before a read).
     case sync
 }

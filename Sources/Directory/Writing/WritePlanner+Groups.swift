@@ -1,5 +1,6 @@
 import GitStore
 import SCIM
+import SCIMService
 
 /// Groups: `group.json` holds the group's own attributes, and each member is one small
 /// file under `members/`, so changing one membership of a 50,000-member group writes one
@@ -20,7 +21,7 @@ extension WritePlanner {
         var display: String?
     }
 
-    func createGroup(_ type: ResourceType, _ body: JSONValue, _ view: inout WriteView, _ context: RequestContext) throws(SCIMError) -> PlannedWrite {
+    func createGroup(_ type: ResourceType, _ body: JSONValue, _ view: inout WriteView, _ context: Caller) throws(SCIMError) -> PlannedWrite {
         let validated = try validator.validate(body, as: type)
         guard case var .object(attributes) = validated.resource else { throw SCIMError.invalidSyntax("a Group must be a JSON object") }
         let requested = attributes.removeValue(forKey: "members")?.arrayValue ?? []
@@ -42,8 +43,8 @@ extension WritePlanner {
     }
 
     func replaceGroup(
-        _ type: ResourceType, _ id: String, _ body: JSONValue, _ precondition: Precondition?,
-        _ view: inout WriteView, _ context: RequestContext
+        _ type: ResourceType, _ id: String, _ body: JSONValue, _ precondition: EntityTagList?,
+        _ view: inout WriteView, _ context: Caller
     ) throws(SCIMError) -> PlannedWrite {
         let current = try existing(id, .group, view)
         try check(precondition, current)
@@ -59,8 +60,8 @@ extension WritePlanner {
     }
 
     func patchGroup(
-        _ type: ResourceType, _ id: String, _ request: PatchRequest, _ precondition: Precondition?,
-        _ view: inout WriteView, _ context: RequestContext
+        _ type: ResourceType, _ id: String, _ request: PatchRequest, _ precondition: EntityTagList?,
+        _ view: inout WriteView, _ context: Caller
     ) throws(SCIMError) -> PlannedWrite {
         let current = try existing(id, .group, view)
         try check(precondition, current)
@@ -76,7 +77,7 @@ extension WritePlanner {
     private func updateGroup(
         _ type: ResourceType, _ id: String, current: StoredDocument, newAttributes: [String: JSONValue],
         added: [ResolvedMember], removed: [String], operation: String,
-        _ view: inout WriteView, _ context: RequestContext
+        _ view: inout WriteView, _ context: Caller
     ) throws(SCIMError) -> PlannedWrite {
         var cleaned = newAttributes
         cleaned["id"] = nil
@@ -109,8 +110,8 @@ extension WritePlanner {
 
     /// Deleting a group removes its members' files and its own membership in other groups.
     func deleteGroup(
-        _ type: ResourceType, _ id: String, _ precondition: Precondition?,
-        _ view: inout WriteView, _ context: RequestContext
+        _ type: ResourceType, _ id: String, _ precondition: EntityTagList?,
+        _ view: inout WriteView, _ context: Caller
     ) throws(SCIMError) -> PlannedWrite {
         let current = try existing(id, .group, view)
         try check(precondition, current)

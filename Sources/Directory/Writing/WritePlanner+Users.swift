@@ -1,11 +1,12 @@
 import GitStore
 import SCIM
+import SCIMService
 
 /// Users — and any kind whose resources hold no members: one file each. `password` is
 /// dropped (never stored, see README); `groups` is read-only and derived from group
 /// memberships on read.
 extension WritePlanner {
-    func createUser(_ type: ResourceType, _ body: JSONValue, _ view: inout WriteView, _ context: RequestContext) throws(SCIMError) -> PlannedWrite {
+    func createUser(_ type: ResourceType, _ body: JSONValue, _ view: inout WriteView, _ context: Caller) throws(SCIMError) -> PlannedWrite {
         let kind = try kind(of: type)
         let validated = try validator.validate(body, as: type)
         guard case let .object(attributes) = validated.resource else { throw SCIMError.invalidSyntax("a \(type.name) must be a JSON object") }
@@ -20,8 +21,8 @@ extension WritePlanner {
     }
 
     func replaceUser(
-        _ type: ResourceType, _ id: String, _ body: JSONValue, _ precondition: Precondition?,
-        _ view: inout WriteView, _ context: RequestContext
+        _ type: ResourceType, _ id: String, _ body: JSONValue, _ precondition: EntityTagList?,
+        _ view: inout WriteView, _ context: Caller
     ) throws(SCIMError) -> PlannedWrite {
         let current = try existing(id, try kind(of: type), view)
         try check(precondition, current)
@@ -31,8 +32,8 @@ extension WritePlanner {
     }
 
     func patchUser(
-        _ type: ResourceType, _ id: String, _ request: PatchRequest, _ precondition: Precondition?,
-        _ view: inout WriteView, _ context: RequestContext
+        _ type: ResourceType, _ id: String, _ request: PatchRequest, _ precondition: EntityTagList?,
+        _ view: inout WriteView, _ context: Caller
     ) throws(SCIMError) -> PlannedWrite {
         let current = try existing(id, try kind(of: type), view)
         try check(precondition, current)
@@ -46,7 +47,7 @@ extension WritePlanner {
     /// PUT and PATCH end alike: nothing changed → no commit; else one commit naming the change.
     private func updateUser(
         _ type: ResourceType, _ id: String, current: StoredDocument, newAttributes: [String: JSONValue],
-        operation: String, _ view: inout WriteView, _ context: RequestContext
+        operation: String, _ view: inout WriteView, _ context: Caller
     ) throws(SCIMError) -> PlannedWrite {
         let kind = current.kind
         var cleaned = newAttributes
@@ -71,8 +72,8 @@ extension WritePlanner {
 
     /// Deleting a user also removes it from every group, in the same commit.
     func deleteUser(
-        _ type: ResourceType, _ id: String, _ precondition: Precondition?,
-        _ view: inout WriteView, _ context: RequestContext
+        _ type: ResourceType, _ id: String, _ precondition: EntityTagList?,
+        _ view: inout WriteView, _ context: Caller
     ) throws(SCIMError) -> PlannedWrite {
         let kind = try kind(of: type)
         let current = try existing(id, kind, view)

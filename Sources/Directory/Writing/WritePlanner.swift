@@ -1,6 +1,7 @@
 import Foundation
 import GitStore
 import SCIM
+import SCIMService
 
 /// Turns one SCIM write into the file changes of one commit, validated against the
 /// current state (committed + this batch's pending changes) inside the writer, so checks
@@ -18,7 +19,7 @@ struct WritePlanner {
         self.clock = clock
     }
 
-    func plan(_ operation: WriteOperation, view: inout WriteView, context: RequestContext) throws(SCIMError) -> PlannedWrite {
+    func plan(_ operation: WriteOperation, view: inout WriteView, context: Caller) throws(SCIMError) -> PlannedWrite {
         switch operation {
         case .sync:
             return PlannedWrite(changes: [:], message: nil, result: WriteResult())
@@ -57,10 +58,10 @@ struct WritePlanner {
         return stored
     }
 
-    func check(_ precondition: Precondition?, _ stored: StoredDocument) throws(SCIMError) {
+    func check(_ precondition: EntityTagList?, _ stored: StoredDocument) throws(SCIMError) {
         guard let precondition else { return }
         let version = stored.version
-        guard precondition.isSatisfied(by: version) else {
+        guard precondition.matches(version) else {
             throw SCIMError.preconditionFailed("If-Match does not match the current version \(version)")
         }
     }
@@ -94,5 +95,5 @@ struct WritePlanner {
 
     static func newID() -> String { UUID().uuidString.lowercased() }
 
-    static func author(_ context: RequestContext) -> String { context.client }
+    static func author(_ context: Caller) -> String { context.client }
 }

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import Files
 
 /// A cheap answer to "may HEAD have moved?": the identity and modification time of the
 /// files git keeps HEAD in. Every git command that moves the branch rewrites its ref file,
@@ -9,13 +7,6 @@ import Glibc
 /// HEAD for real.
 struct HeadFingerprint: Equatable, Sendable {
     private var stamps: [FileStamp?]
-
-    struct FileStamp: Equatable, Sendable {
-        var inode: UInt64
-        var size: Int64
-        var seconds: Int
-        var nanoseconds: Int
-    }
 
     /// The branch ref file's stamp (nil when the ref lives in packed-refs).
     var branch: FileStamp? { stamps[1] }
@@ -26,11 +17,6 @@ struct HeadFingerprint: Equatable, Sendable {
     }
 
     static func stamp(_ path: String) -> FileStamp? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return FileStamp(
-            inode: UInt64(info.st_ino), size: Int64(info.st_size),
-            seconds: info.st_mtim.tv_sec, nanoseconds: info.st_mtim.tv_nsec
-        )
+        FileStamp.of(path)
     }
 }

@@ -1,4 +1,5 @@
 import CLibgit2
+import Files
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,7 +14,7 @@ final class IndexCache {
     private(set) var lastChange = ContinuousClock.now
 
     /// `.git/index` as this process last read or wrote it.
-    private var diskStamp: HeadFingerprint.FileStamp?
+    private var diskStamp: FileStamp?
 
     init(repository: Repository) throws {
         var index: OpaquePointer?
@@ -25,7 +26,7 @@ final class IndexCache {
     /// True when someone else (plain git, another scimgit) wrote `.git/index` since.
     var changedOnDisk: Bool { currentDiskStamp() != diskStamp }
 
-    private func currentDiskStamp() -> HeadFingerprint.FileStamp? {
+    private func currentDiskStamp() -> FileStamp? {
         guard let path = git_index_path(pointer) else { return nil }
         return HeadFingerprint.stamp(String(cString: path))
     }

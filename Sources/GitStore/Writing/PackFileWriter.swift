@@ -1,5 +1,6 @@
 import CLibgit2
 import CPlatform
+import Files
 import Crypto
 #if canImport(Glibc)
 import Glibc
@@ -201,10 +202,10 @@ enum PackFileWriter {
     /// Writes a temporary file in `folder` and renames it to `path`, read-only as git keeps
     /// pack files.
     private static func place(_ bytes: [UInt8], at path: String, folder: String) throws {
-        var template = Array(StorePaths.join(folder, "tmp_scimgit_XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        guard fd >= 0 else { throw GitStoreError.io(operation: "create", path: temporary, errno: errno) }
-        try AtomicFileWrite.finish(fd, temporary: temporary, bytes: bytes, target: path, permissions: 0o444)
+        do {
+            try Folder(opening: folder).replaceFile(StorePaths.split(path).name, with: bytes, mode: 0o444, temporaryPrefix: "tmp_")
+        } catch {
+            throw GitStoreError(error)
+        }
     }
 }

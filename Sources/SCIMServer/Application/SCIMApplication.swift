@@ -1,4 +1,4 @@
-import Directory
+import SCIMService
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS

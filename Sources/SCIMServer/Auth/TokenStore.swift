@@ -1,13 +1,6 @@
+import Files
 import Foundation
 import Synchronization
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// API tokens issued with `scimgit token add`, kept as salted hashes in a JSON file.
 ///
@@ -32,7 +25,7 @@ public final class TokenStore: TokenVerifier, Sendable {
     private let cache = Mutex<Cache>(Cache())
 
     private struct Cache {
-        var fingerprint: FileFingerprint?
+        var fingerprint: FileStamp?
         var tokens = HashedTokenSet(tokens: [])
     }
 
@@ -43,7 +36,7 @@ public final class TokenStore: TokenVerifier, Sendable {
 
     /// The token file of the scimgit store (git repository) at `directory`.
     public static func path(forStore directory: String) -> String {
-        URL(fileURLWithPath: directory).appendingPathComponent(".git/scimgit/tokens.json").path
+        MetadataPaths(storeRoot: directory).tokens
     }
 
     // MARK: Operations
@@ -83,7 +76,7 @@ public final class TokenStore: TokenVerifier, Sendable {
 
     public func verify(_ presented: String) -> String? {
         let tokens = cache.withLock { cache -> HashedTokenSet in
-            let fingerprint = FileFingerprint(path: path)
+            let fingerprint = FileStamp.of(path)
             if cache.fingerprint == nil || cache.fingerprint != fingerprint {
                 cache.tokens = (try? loadHashes()) ?? HashedTokenSet(tokens: [])
                 cache.fingerprint = fingerprint
@@ -133,9 +126,9 @@ public final class TokenStore: TokenVerifier, Sendable {
     }
 
     private func read() throws(TokenError) -> TokenFile {
-        guard FileManager.default.fileExists(atPath: path) else { return TokenFile(version: 1, tokens: []) }
         do {
-            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            guard let bytes = try AtomicFile.read(path) else { return TokenFile(version: 1, tokens: []) }
+            let data = Data(bytes)
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .iso8601
             let file = try decoder.decode(TokenFile.self, from: data)
@@ -156,18 +149,25 @@ public final class TokenStore: TokenVerifier, Sendable {
         do { data = try encoder.encode(file) + Data("\n".utf8) } catch {
             throw TokenError("cannot encode the token file: \(error)")
         }
-        try AtomicFile.replaceContents(of: path, with: Array(data), mode: 0o600)
+        do {
+            try AtomicFile.write(Array(data), to: path, mode: 0o600, durable: true)
+        } catch {
+            throw TokenError("cannot write \(path): \(error)")
+        }
     }
 
-    /// Runs `body` holding an exclusive `flock` on `<path>.lock`.
+    /// Runs `body` holding an exclusive lock on `<path>.lock`, so two `scimgit token`
+    /// commands cannot lose each other's change.
     private func withFileLock<T>(_ body: () throws(TokenError) -> T) throws(TokenError) -> T {
-        try AtomicFile.createDirectory(forFile: path)
-        let lockPath = path + ".lock"
-        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw TokenError("cannot open \(lockPath): \(String(cString: strerror(errno)))") }
-        defer { close(descriptor) }
-        guard flock(descriptor, LOCK_EX) == 0 else { throw TokenError("cannot lock \(lockPath): \(String(cString: strerror(errno)))") }
-        defer { flock(descriptor, LOCK_UN) }
+        let lock: FileLock
+        do {
+            _ = try Folder(opening: (path as NSString).deletingLastPathComponent, create: true, mode: 0o700)
+            lock = try FileLock(path: path + ".lock", mode: 0o600)
+            try lock.acquire(timeout: nil)
+        } catch {
+            throw TokenError("cannot lock \(path).lock: \(error)")
+        }
+        defer { lock.release() }
         return try body()
     }
 }

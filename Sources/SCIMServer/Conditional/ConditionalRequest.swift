@@ -1,22 +1,18 @@
-import Directory
 import Hummingbird
+import SCIMService
 
-/// The conditional-request headers of RFC 7644 §3.14, as the handlers use them.
+/// The conditional-request headers of RFC 7644 §3.14, as the handlers pass them on.
 ///
-/// - `If-Match` on PUT, PATCH and DELETE becomes a `Precondition` passed to the service,
-///   which compares it with the stored version under its write lock and answers `412`.
-/// - `If-None-Match` on GET is checked here against the version read: a match is `304 Not
-///   Modified` with an empty body.
+/// - `If-Match` on PUT, PATCH and DELETE goes to the service, which compares it with the
+///   stored version under its write lock and answers `412`.
+/// - `If-None-Match` on GET goes to the service too, which compares it with the version it
+///   read before rendering anything: a match is `304 Not Modified` with an empty body.
 enum ConditionalRequest {
-    static func precondition(of request: Request) -> Precondition? {
-        switch EntityTagList(headerValues: request.headers[values: .ifMatch]) {
-        case nil: return nil
-        case .any: return .any
-        case .tags(let tags): return .versions(tags)
-        }
+    static func ifMatch(_ request: Request) -> EntityTagList? {
+        EntityTagList(headerValues: request.headers[values: .ifMatch])
     }
 
-    static func isNotModified(_ request: Request, version: String) -> Bool {
-        EntityTagList(headerValues: request.headers[values: .ifNoneMatch])?.matches(version) ?? false
+    static func ifNoneMatch(_ request: Request) -> EntityTagList? {
+        EntityTagList(headerValues: request.headers[values: .ifNoneMatch])
     }
 }

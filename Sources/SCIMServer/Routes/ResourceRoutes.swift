@@ -1,4 +1,4 @@
-import Directory
+import SCIMService
 import Hummingbird
 import SCIM
 
@@ -11,8 +11,7 @@ extension SCIMHandlers {
         let document = try await bodyReader.jsonObject(from: request)
         let serviceContext = serviceContext(request, context)
         let record = try await service.create(type, document: document, projection: projection, context: serviceContext)
-        let location = record.document["meta"]?["location"]?.stringValue
-            ?? DiscoveryURL.join(serviceContext.baseURL, type.endpoint, record.id)
+        let location = record.location ?? DiscoveryURL.join(serviceContext.baseURL, type.endpoint, record.id)
         return resourceResponse(record, status: .created, headers: [.location: location])
     }
 
@@ -20,11 +19,12 @@ extension SCIMHandlers {
     func read(_ type: ResourceType, request: Request, context: SCIMRequestContext) async throws -> Response {
         let id = try pathID(context)
         let projection = try projection(request)
-        let record = try await service.get(type, id: id, projection: projection, context: serviceContext(request, context))
-        if ConditionalRequest.isNotModified(request, version: record.version) {
-            return SCIMResponse.empty(status: .notModified, headers: [.eTag: record.version])
+        let read = try await service.get(
+            type, id: id, projection: projection, ifNoneMatch: ConditionalRequest.ifNoneMatch(request), context: serviceContext(request, context))
+        switch read {
+        case let .notModified(version): return SCIMResponse.empty(status: .notModified, headers: [.eTag: version])
+        case let .resource(record): return resourceResponse(record, status: .ok)
         }
-        return resourceResponse(record, status: .ok)
     }
 
     /// `PUT /Users/{id}`: `200` with the resource; `If-Match` is passed to the service.
@@ -33,7 +33,7 @@ extension SCIMHandlers {
         let projection = try projection(request)
         let document = try await bodyReader.jsonObject(from: request)
         let record = try await service.replace(
-            type, id: id, document: document, precondition: ConditionalRequest.precondition(of: request),
+            type, id: id, document: document, precondition: ConditionalRequest.ifMatch(request),
             projection: projection, context: serviceContext(request, context))
         return resourceResponse(record, status: .ok)
     }
@@ -45,7 +45,7 @@ extension SCIMHandlers {
         let projection = try projection(request)
         let patchRequest = try PatchRequest(json: try await bodyReader.jsonObject(from: request))
         let record = try await service.patch(
-            type, id: id, request: patchRequest, precondition: ConditionalRequest.precondition(of: request),
+            type, id: id, request: patchRequest, precondition: ConditionalRequest.ifMatch(request),
             projection: projection, context: serviceContext(request, context))
         return resourceResponse(record, status: .ok)
     }
@@ -53,7 +53,7 @@ extension SCIMHandlers {
     /// `DELETE /Users/{id}`: `204` with no body.
     func delete(_ type: ResourceType, request: Request, context: SCIMRequestContext) async throws -> Response {
         let id = try pathID(context)
-        try await service.delete(type, id: id, precondition: ConditionalRequest.precondition(of: request), context: serviceContext(request, context))
+        try await service.delete(type, id: id, precondition: ConditionalRequest.ifMatch(request), context: serviceContext(request, context))
         return SCIMResponse.empty(status: .noContent)
     }
 }

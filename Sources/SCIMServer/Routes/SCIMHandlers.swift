@@ -1,4 +1,4 @@
-import Directory
+import SCIMService
 import Hummingbird
 import SCIM
 
@@ -37,8 +37,8 @@ struct SCIMHandlers<Service: ResourceService>: Sendable {
 
     /// What the service records about the caller (commit author, trailers) and the base
     /// URL its `meta.location` links are built from.
-    func serviceContext(_ request: Request, _ context: SCIMRequestContext) -> ServiceRequestContext {
-        ServiceRequestContext(client: context.client ?? "anonymous", requestID: context.requestID, baseURL: baseURLs.baseURL(for: request))
+    func serviceContext(_ request: Request, _ context: SCIMRequestContext) -> Caller {
+        Caller(client: context.client ?? "anonymous", requestID: context.requestID, baseURL: baseURLs.baseURL(for: request))
     }
 
     /// The `{id}` path segment, percent-decoded. Any string goes to the service, which

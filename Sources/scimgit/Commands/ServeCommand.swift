@@ -108,7 +108,7 @@ struct ServeCommand: AsyncParsableCommand {
             )
         )
         logger.info("opened \(store.path) in \(ContinuousClock.now - opening)")
-        let directory = try Directory(store: gitStore, registry: registry, logger: logger)
+        let directory = try DirectoryService(store: gitStore, registry: registry, logger: logger)
         let tokenStore = try store.tokenStore()
         let configured: ConfiguredTokenVerifier
         do {

@@ -1,4 +1,4 @@
-import Directory
+import SCIMService
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -7,7 +7,7 @@ import Testing
 @testable import SCIMServer
 
 /// ETags (RFC 7644 §3.14): `ETag` on every single resource, `If-None-Match` → 304,
-/// `If-Match` → a `Precondition` for the service (stale → 412).
+/// `If-Match` → a `EntityTagList` for the service (stale → 412).
 @Suite struct ConditionalRequestTests {
     @Test func ifNoneMatchWithTheCurrentVersionIs304WithoutABody() async throws {
         let app = try TestServer.application()
@@ -40,11 +40,11 @@ import Testing
             let stale = try await client.scim(.put, "Users/\(id)", headers: [.ifMatch: "W/\"old\""], json: body)
             #expect(stale.status == .preconditionFailed)
             #expect(stale.scimError?.status == 412)
-            #expect(service.lastCall?.precondition == .versions(["W/\"old\""]))
+            #expect(service.lastCall?.precondition == .tags(["W/\"old\""]))
 
             let fresh = try await client.scim(.put, "Users/\(id)", headers: [.ifMatch: "W/\"old\", \(etag)"], json: body)
             #expect(fresh.status == .ok)
-            #expect(service.lastCall?.precondition == .versions(["W/\"old\"", etag]))
+            #expect(service.lastCall?.precondition == .tags(["W/\"old\"", etag]))
             let newTag = try #require(fresh.headers[.eTag])
             #expect(newTag != etag)
 

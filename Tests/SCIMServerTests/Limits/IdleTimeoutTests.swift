@@ -8,7 +8,9 @@ import Testing
 /// clients meanwhile.
 @Suite struct IdleTimeoutTests {
     @Test func aHalfSentRequestIsDroppedWhileOthersAreServed() async throws {
-        let app = try TestServer.application { $0.idleTimeout = .seconds(1) }
+        // Long enough that the request below is served before it runs out on a loaded
+        // machine; only the lower bound of the close is asserted.
+        let app = try TestServer.application { $0.idleTimeout = .seconds(4) }
         try await app.test(.live) { client in
             let port = try #require(client.port)
             let start = ContinuousClock.now
@@ -21,12 +23,12 @@ import Testing
             #expect(served.status == .ok)
             #expect(slow.isOpen && idle.isOpen)
 
-            let slowOutcome = await slow.waitForClose(limit: .seconds(10))
+            let slowOutcome = await slow.waitForClose(limit: .seconds(30))
             #expect(slowOutcome.closed)
             #expect(!slowOutcome.received.contains("200 OK"))
-            let idleOutcome = await idle.waitForClose(limit: .seconds(10))
+            let idleOutcome = await idle.waitForClose(limit: .seconds(30))
             #expect(idleOutcome.closed)
-            #expect(ContinuousClock.now - start >= .milliseconds(900))
+            #expect(ContinuousClock.now - start >= .milliseconds(3900))
         }
     }
 

@@ -1,4 +1,4 @@
-import Directory
+import SCIMService
 import Foundation
 import SCIM
 import Synchronization
@@ -16,8 +16,8 @@ final class InMemoryResourceService: ResourceService {
 
     struct Call: Sendable {
         var operation: String
-        var context: RequestContext
-        var precondition: Precondition?
+        var context: Caller
+        var precondition: EntityTagList?
         var projection: Projection?
         var id: String?
     }
@@ -49,15 +49,18 @@ final class InMemoryResourceService: ResourceService {
 
     // MARK: ResourceService
 
-    func get(_ type: ResourceType, id: String, projection: Projection, context: RequestContext) async throws(SCIMError) -> ResourceRecord {
-        try state.withLock { (state: inout State) throws(SCIMError) -> ResourceRecord in
+    func get(
+        _ type: ResourceType, id: String, projection: Projection, ifNoneMatch: EntityTagList?, context: Caller
+    ) async throws(SCIMError) -> ReadResult {
+        try state.withLock { (state: inout State) throws(SCIMError) -> ReadResult in
             state.calls.append(Call(operation: "get", context: context, projection: projection, id: id))
             let stored = try Self.find(type, id, in: state)
-            return Self.record(stored, projection: projection, baseURL: context.baseURL)
+            if let ifNoneMatch, ifNoneMatch.matches(Self.version(stored)) { return .notModified(version: Self.version(stored)) }
+            return .resource(Self.record(stored, projection: projection, baseURL: context.baseURL))
         }
     }
 
-    func search(_ types: [ResourceType], _ request: SearchRequest, context: RequestContext) async throws(SCIMError) -> SearchResult {
+    func search(_ types: [ResourceType], _ request: SearchRequest, context: Caller) async throws(SCIMError) -> SearchResult {
         state.withLock { state in
             state.calls.append(Call(operation: "search", context: context, projection: request.projection))
             var documents: [(ResourceType, JSONValue)] = []
@@ -81,7 +84,7 @@ final class InMemoryResourceService: ResourceService {
         }
     }
 
-    func create(_ type: ResourceType, document: JSONValue, projection: Projection, context: RequestContext) async throws(SCIMError) -> ResourceRecord {
+    func create(_ type: ResourceType, document: JSONValue, projection: Projection, context: Caller) async throws(SCIMError) -> ResourceRecord {
         let validated = try ResourceValidator(registry: registry).validate(document, as: type)
         return try state.withLock { (state: inout State) throws(SCIMError) -> ResourceRecord in
             state.calls.append(Call(operation: "create", context: context, projection: projection))
@@ -99,7 +102,7 @@ final class InMemoryResourceService: ResourceService {
     }
 
     func replace(
-        _ type: ResourceType, id: String, document: JSONValue, precondition: Precondition?, projection: Projection, context: RequestContext
+        _ type: ResourceType, id: String, document: JSONValue, precondition: EntityTagList?, projection: Projection, context: Caller
     ) async throws(SCIMError) -> ResourceRecord {
         try state.withLock { (state: inout State) throws(SCIMError) -> ResourceRecord in
             state.calls.append(Call(operation: "replace", context: context, precondition: precondition, projection: projection, id: id))
@@ -116,7 +119,7 @@ final class InMemoryResourceService: ResourceService {
     }
 
     func patch(
-        _ type: ResourceType, id: String, request: PatchRequest, precondition: Precondition?, projection: Projection, context: RequestContext
+        _ type: ResourceType, id: String, request: PatchRequest, precondition: EntityTagList?, projection: Projection, context: Caller
     ) async throws(SCIMError) -> ResourceRecord {
         try state.withLock { (state: inout State) throws(SCIMError) -> ResourceRecord in
             state.calls.append(Call(operation: "patch", context: context, precondition: precondition, projection: projection, id: id))
@@ -134,7 +137,7 @@ final class InMemoryResourceService: ResourceService {
         }
     }
 
-    func delete(_ type: ResourceType, id: String, precondition: Precondition?, context: RequestContext) async throws(SCIMError) {
+    func delete(_ type: ResourceType, id: String, precondition: EntityTagList?, context: Caller) async throws(SCIMError) {
         try state.withLock { (state: inout State) throws(SCIMError) in
             state.calls.append(Call(operation: "delete", context: context, precondition: precondition, id: id))
             let stored = try Self.find(type, id, in: state)
@@ -155,8 +158,8 @@ final class InMemoryResourceService: ResourceService {
 
     private static func version(_ stored: Stored) -> String { "W/\"v\(stored.version)\"" }
 
-    private static func check(_ precondition: Precondition?, _ stored: Stored) throws(SCIMError) {
-        if let precondition, !precondition.isSatisfied(by: version(stored)) {
+    private static func check(_ precondition: EntityTagList?, _ stored: Stored) throws(SCIMError) {
+        if let precondition, !precondition.matches(version(stored)) {
             throw .preconditionFailed("the resource has changed: its version is \(version(stored))")
         }
     }

@@ -1,6 +1,6 @@
 /// Who sent a request, as the commit it makes will record it, and the base URL the answer's
 /// `meta.location` and `$ref` links are built from (never stored).
-public struct RequestContext: Sendable {
+public struct Caller: Sendable {
     /// The API token's name: the commit author and the `SCIM-Client` trailer.
     public var client: String
     /// Correlates the request's log line with its commit (`SCIM-Request-Id` trailer).

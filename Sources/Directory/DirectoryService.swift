@@ -1,8 +1,9 @@
+import CPlatform
 import Foundation
 import GitStore
-import CPlatform
 import Logging
 import SCIM
+import SCIMService
 
 /// SCIM users and groups stored as files in a git repository: the `ResourceService` the
 /// HTTP server runs on. Reads come from working-tree files and in-memory indexes; writes go
@@ -11,7 +12,7 @@ import SCIM
 /// request notices it (three `stat` calls) and the indexes follow before it is answered.
 ///
 /// An object the server holds, not a global: one process can serve several stores.
-public final class Directory: ResourceService {
+public final class DirectoryService: ResourceService {
     public let registry: SchemaRegistry
     public let store: GitStore
     private let index: DirectoryIndex
@@ -31,7 +32,7 @@ public final class Directory: ResourceService {
         self.index = index
         let indexer = Indexer(store: store, logger: logger)
         let started = ContinuousClock.now
-        let (built, source) = try Directory.startingIndex(store: store, indexer: indexer, logger: logger)
+        let (built, source) = try DirectoryService.startingIndex(store: store, indexer: indexer, logger: logger)
         index.write { $0 = built }
         logger.info("indexed \(built.order[.user]?.count ?? 0) users and \(built.order[.group]?.count ?? 0) groups in \(ContinuousClock.now - started) (\(source))")
         // Building the index parsed every file; give that memory back to the system.
@@ -87,22 +88,22 @@ public final class Directory: ResourceService {
 
     // MARK: - ResourceService
 
-    public func get(_ type: ResourceType, id: String, projection: Projection, context: RequestContext) async throws(SCIMError) -> ResourceRecord {
+    public func get(
+        _ type: ResourceType, id: String, projection: Projection, ifNoneMatch: EntityTagList?, context: Caller
+    ) async throws(SCIMError) -> ReadResult {
         try await followHead(context)
         let kind = try self.kind(type)
-        if projection.isDefault {
-            guard let record = try resources.render(kind, id.lowercased(), type: type, baseURL: context.baseURL, renderer: renderer) else {
-                throw SCIMError.notFound("\(type.name) \(id) not found")
-            }
-            return record
-        }
-        guard let stored = try resources.read(kind, id.lowercased()) else {
+        let id = id.lowercased()
+        guard let bytes = try resources.bytes(kind, id) else {
             throw SCIMError.notFound("\(type.name) \(id) not found")
         }
-        return renderer.render(stored, type: type, id: id.lowercased(), projection: projection, baseURL: context.baseURL)
+        // The version is the file's blob id: a 304 is decided before anything is rendered.
+        let version = ResourceVersion.of(bytes)
+        if let ifNoneMatch, ifNoneMatch.matches(version) { return .notModified(version: version) }
+        return .resource(try resources.render(bytes, kind, id, type: type, projection: projection, baseURL: context.baseURL, renderer: renderer))
     }
 
-    public func search(_ types: [ResourceType], _ request: SearchRequest, context: RequestContext) async throws(SCIMError) -> SearchResult {
+    public func search(_ types: [ResourceType], _ request: SearchRequest, context: Caller) async throws(SCIMError) -> SearchResult {
         try await followHead(context)
         let baseURL = context.baseURL
         if searchEngine.readsEveryFile(types, request) {
@@ -112,15 +113,15 @@ public final class Directory: ResourceService {
         return try searchEngine.search(types, request, baseURL: baseURL)
     }
 
-    public func create(_ type: ResourceType, document: JSONValue, projection: Projection, context: RequestContext) async throws(SCIMError) -> ResourceRecord {
+    public func create(_ type: ResourceType, document: JSONValue, projection: Projection, context: Caller) async throws(SCIMError) -> ResourceRecord {
         _ = try kind(type)
         let result = try await writer.submit(.create(type, document), context: context)
         return try render(result, projection: projection, context: context)
     }
 
     public func replace(
-        _ type: ResourceType, id: String, document: JSONValue, precondition: Precondition?,
-        projection: Projection, context: RequestContext
+        _ type: ResourceType, id: String, document: JSONValue, precondition: EntityTagList?,
+        projection: Projection, context: Caller
     ) async throws(SCIMError) -> ResourceRecord {
         _ = try kind(type)
         let result = try await writer.submit(.replace(type, id: id.lowercased(), document, precondition), context: context)
@@ -128,8 +129,8 @@ public final class Directory: ResourceService {
     }
 
     public func patch(
-        _ type: ResourceType, id: String, request: PatchRequest, precondition: Precondition?,
-        projection: Projection, context: RequestContext
+        _ type: ResourceType, id: String, request: PatchRequest, precondition: EntityTagList?,
+        projection: Projection, context: Caller
     ) async throws(SCIMError) -> ResourceRecord {
         let kind = try self.kind(type)
         let result = try await writer.submit(.patch(type, id: id.lowercased(), request, precondition), context: context)
@@ -137,12 +138,12 @@ public final class Directory: ResourceService {
         if kind.holdsMembers, projection.includes(kind.derivedAttribute, as: type) {
             let explicit = projection.attributes.contains { $0.schema == nil && $0.attribute.lowercased() == kind.derivedAttribute.lowercased() }
             let count = index.read { $0.members[id.lowercased()]?.count ?? 0 }
-            includeMembers = explicit || count <= Directory.patchAnswerMemberLimit
+            includeMembers = explicit || count <= DirectoryService.patchAnswerMemberLimit
         }
         return try render(result, projection: projection, context: context, includeMembers: includeMembers)
     }
 
-    public func delete(_ type: ResourceType, id: String, precondition: Precondition?, context: RequestContext) async throws(SCIMError) {
+    public func delete(_ type: ResourceType, id: String, precondition: EntityTagList?, context: Caller) async throws(SCIMError) {
         _ = try kind(type)
         _ = try await writer.submit(.delete(type, id: id.lowercased(), precondition), context: context)
     }
@@ -160,7 +161,7 @@ public final class Directory: ResourceService {
         return kind
     }
 
-    private func render(_ result: WriteResult, projection: Projection, context: RequestContext, includeMembers: Bool? = nil) throws(SCIMError) -> ResourceRecord {
+    private func render(_ result: WriteResult, projection: Projection, context: Caller, includeMembers: Bool? = nil) throws(SCIMError) -> ResourceRecord {
         guard let type = result.type, let id = result.id, let stored = result.stored else {
             throw SCIMError.internalError("the write returned no resource")
         }
@@ -168,7 +169,7 @@ public final class Directory: ResourceService {
     }
 
     /// Before answering, take in a HEAD someone else moved (cheap when nobody did).
-    private func followHead(_ context: RequestContext) async throws(SCIMError) {
+    private func followHead(_ context: Caller) async throws(SCIMError) {
         guard store.headMayHaveMoved() else { return }
         _ = try await writer.submit(.sync, context: context)
     }

@@ -1,16 +1,20 @@
 /// The value of an `If-Match` or `If-None-Match` header (RFC 9110 §13.1): `*` or a
-/// comma-separated list of entity tags such as `W/"3f2a"`, `"3f2a"`.
+/// comma-separated list of entity tags such as `W/"3f2a"`, `"3f2a"`. An `If-Match` is
+/// passed to the service as is: it compares it with the stored version under its write
+/// lock and answers 412 when none matches (RFC 7644 §3.14).
 ///
 /// Tags are read properly (a quoted tag may contain a comma); a bare unquoted value, which
 /// some clients send, is taken as one tag. Comparison is weak (RFC 9110 §8.8.3.2): `W/"a"`
 /// and `"a"` match, since SCIM versions are weak ETags.
-enum EntityTagList: Equatable, Sendable {
+public enum EntityTagList: Equatable, Hashable, Sendable {
+    /// `*`: any current version.
     case any
+    /// The tags as sent (weak or strong; compared by their opaque part).
     case tags([String])
 
     /// Parses the header values (several header lines count as one list); nil when absent
     /// or empty.
-    init?(headerValues values: [String]) {
+    public init?(headerValues values: [String]) {
         var tags: [String] = []
         var isAny = false
         for value in values {
@@ -54,8 +58,9 @@ enum EntityTagList: Equatable, Sendable {
         }
     }
 
-    /// Whether `version` (the resource's current ETag) is in the list, compared weakly.
-    func matches(_ version: String) -> Bool {
+    /// Whether `version` (the resource's current ETag, `W/"3f2a…"`) is in the list,
+    /// compared weakly.
+    public func matches(_ version: String) -> Bool {
         switch self {
         case .any:
             return true

@@ -1,0 +1,41 @@
+import SCIM
+
+/// What the HTTP server needs from a store of SCIM resources: the one contract between
+/// HTTP and storage, in a module that knows neither. `DirectoryService` is the real one
+/// (resources as files in git, wired to the server by the `scimgit` executable); tests of
+/// the HTTP layer use an in-memory one.
+///
+/// Every method answers client mistakes with a `SCIMError` carrying the right status and
+/// `scimType` (404 unknown id, 409 uniqueness, 412 stale `If-Match`, 400 …) and store
+/// failures with 5xx ones (503 when the store is busy, 507 when the disk is full).
+/// `projection` is applied to what is returned (for a Group, members excluded by it are
+/// never even loaded).
+public protocol ResourceService: Sendable {
+    var registry: SchemaRegistry { get }
+
+    /// With `ifNoneMatch`, a current version in it is answered `.notModified` before
+    /// anything is rendered.
+    func get(
+        _ type: ResourceType, id: String, projection: Projection, ifNoneMatch: EntityTagList?, context: Caller
+    ) async throws(SCIMError) -> ReadResult
+
+    /// `types` is one resource type for `/Users` and `/Groups`, all of them for `/.search`.
+    func search(_ types: [ResourceType], _ request: SearchRequest, context: Caller) async throws(SCIMError) -> SearchResult
+
+    func create(_ type: ResourceType, document: JSONValue, projection: Projection, context: Caller) async throws(SCIMError) -> ResourceRecord
+
+    func replace(
+        _ type: ResourceType, id: String, document: JSONValue, precondition: EntityTagList?,
+        projection: Projection, context: Caller
+    ) async throws(SCIMError) -> ResourceRecord
+
+    /// A large Group's `members` may be left out of the answer unless `projection` asks for
+    /// them (RFC 7644 lets PATCH answer 204; Okta accepts a group without members; a
+    /// 50,000-member list on every membership change would cost more than the change).
+    func patch(
+        _ type: ResourceType, id: String, request: PatchRequest, precondition: EntityTagList?,
+        projection: Projection, context: Caller
+    ) async throws(SCIMError) -> ResourceRecord
+
+    func delete(_ type: ResourceType, id: String, precondition: EntityTagList?, context: Caller) async throws(SCIMError)
+}
