@@ -8,10 +8,12 @@ struct SCIMGitCommand: AsyncParsableCommand {
         commandName: "scimgit",
         abstract: "A SCIM 2.0 server whose database is a git repository.",
         discussion: """
-        Okta, Entra ID and other identity providers provision users and groups into scimgit
-        over SCIM 2.0. Every user and group is a JSON file in a git working tree and every
-        successful write is one commit, so provisioning can be reviewed with git, diffed
-        between two points in time, and rolled back while the server runs.
+        Okta, Entra ID and other identity providers provision users and groups into scimgit over \
+        SCIM 2.0. Every user and group is a JSON file in a git working tree and every successful \
+        write is one commit, so provisioning can be reviewed with git, diffed between two points \
+        in time, and rolled back while the server runs.
+
+        Start with `scimgit serve --repo DIR`; every command has --help.
         """,
         version: Version.current,
         subcommands: [

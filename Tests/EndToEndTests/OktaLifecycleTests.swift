@@ -3,7 +3,7 @@ import SCIM
 import Testing
 import TestSupport
 
-/// Okta's "SCIM 2.0 Test App (Header Auth)" end to end, as idp-clients.md describes it:
+/// Okta's "SCIM 2.0 Test App (Header Auth)" end to end, as Okta's documentation describes it:
 /// test credentials, import, create, duplicate, profile update by GET + PUT, deactivate,
 /// reactivate, and Push Groups — against the real binary and a real store, checking the
 /// answers and the git side: one commit per successful write, none per read or failed

@@ -1,3 +1,4 @@
+import GitStore
 import SCIM
 import SCIMService
 
@@ -25,5 +26,3 @@ struct PlannedWrite {
     var message: CommitMessage?
     var result: WriteResult
 }
-
-import GitStore

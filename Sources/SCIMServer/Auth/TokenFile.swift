@@ -1,9 +1,5 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// A file of API tokens, for `scimgit serve --token-file`: one `NAME=SECRET` or `SECRET`

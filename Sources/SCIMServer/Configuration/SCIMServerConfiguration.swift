@@ -5,7 +5,7 @@ import SCIM
 /// It exists so that the command line (and tests) describe a server declaratively and
 /// `buildSCIMApplication` turns that description into a running Hummingbird application;
 /// nothing in the HTTP layer reads global state or the environment. Defaults are what Okta
-/// and Entra need out of the box (docs/idp-clients.md): base path `/scim/v2`, 10 MiB bodies,
+/// and Entra need out of the box (README, "Connecting Okta and Entra ID"): base path `/scim/v2`, 10 MiB bodies,
 /// pages of at most 1000 resources, ETags on.
 public struct SCIMServerConfiguration: Sendable {
     /// Address to listen on. Loopback by default: expose the server deliberately

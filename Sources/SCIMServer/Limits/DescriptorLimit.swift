@@ -1,7 +1,5 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// The process's open-file limit (`RLIMIT_NOFILE`), which every connection counts against.
@@ -47,9 +45,6 @@ public struct DescriptorLimit: Sendable, Hashable, CustomStringConvertible {
         var limit = rlimit()
         guard getrlimit(resource, &limit) == 0 else { throw DescriptorLimitError("getrlimit failed (errno \(errno))") }
         var target = limit.rlim_max
-        #if canImport(Darwin)
-        target = min(target, rlim_t(OPEN_MAX))
-        #endif
         if target == unlimited { target = 1 << 20 }
         while target > limit.rlim_cur {
             var raised = limit

@@ -8,10 +8,10 @@ struct InitCommand: ParsableCommand {
         commandName: "init",
         abstract: "Create an empty store (a git repository with branch main).",
         discussion: """
-        Creates DIR (and its parents) as a git repository whose first commit holds a
-        README.md explaining the layout: Users/ab/cd/<id>.json for users,
-        Groups/ab/cd/<id>/group.json and .../members/ for groups. `scimgit serve` creates
-        the store itself when it is missing, so this is only needed to prepare one ahead.
+        Creates DIR (and its parents) as a git repository whose first commit holds a README.md \
+        explaining the layout: Users/ab/cd/<id>.json for users, Groups/ab/cd/<id>/group.json and \
+        .../members/ for groups. `scimgit serve` creates the store itself when it is missing, so \
+        this is only needed to prepare one ahead.
         """
     )
 

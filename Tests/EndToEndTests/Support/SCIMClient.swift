@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import SCIM
+import TestSupport
 
 /// A small HTTP client speaking to the server as an IdP would: Okta's Header Auth sends
 /// the token bare, Entra sends `Bearer <token>`.
@@ -57,7 +58,6 @@ func fixture(_ name: String) throws -> JSONValue {
     return try JSONValue.parse(Array(Data(contentsOf: url)))
 }
 
-import TestSupport
 enum TestSupportPaths {
     static let fixtures = repositoryRoot().appendingPathComponent("Fixtures")
 }

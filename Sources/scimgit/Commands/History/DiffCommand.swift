@@ -10,11 +10,13 @@ struct DiffCommand: ParsableCommand {
         commandName: "diff",
         abstract: "Show what changed between two states of the store, by user and group.",
         discussion: """
-        FROM and TO are any git revision (a commit id, HEAD~3, a branch), a snapshot name, or
-        an ISO 8601 time meaning "the last commit at or before then". TO defaults to HEAD.
-        Users come first, then groups, named by userName / displayName: "+" added,
-        "-" removed, "~" modified with one line per attribute (path: before → after), and
-        memberships as "+ member ada@example.com".
+        FROM and TO are any git revision (a commit id, HEAD~3, a branch), a snapshot name, or an \
+        ISO 8601 time meaning "the last commit at or before then". TO defaults to HEAD.
+
+        Users come first, then groups, named by userName or displayName: "+" added, "-" \
+        removed, "~" modified with one line per attribute (path: before → after), and \
+        memberships as "+ member ada@example.com". A stored version that is not a valid \
+        resource (a hand edit) is shown as "!" with the file it is in.
         """
     )
 

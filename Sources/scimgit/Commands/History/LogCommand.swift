@@ -10,9 +10,13 @@ struct LogCommand: ParsableCommand {
         commandName: "log",
         abstract: "Show the store's history: one line per commit, newest first.",
         discussion: """
-        Each line: short commit id, time (UTC), the SCIM client that sent the write (the
-        API token's name), and what happened ("Deactivate user ada@example.com").
-        Combine with revert: scimgit revert $(scimgit log --since 10:05 --until 10:20 --client okta --format sha)
+        Each line: short commit id, time (UTC), the SCIM client that sent the write (the API \
+        token's name), and what happened ("Deactivate user ada@example.com"). Names and values \
+        clients sent are shown with control and bidi characters escaped.
+
+        Combine with revert, e.g. to undo what Okta sent between 10:05 and 10:20:
+          scimgit revert $(scimgit log --since 10:05 --until 10:20 \\
+            --client okta --format sha)
         """
     )
 

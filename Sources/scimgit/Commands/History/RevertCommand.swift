@@ -10,10 +10,12 @@ struct RevertCommand: ParsableCommand {
         abstract: "Undo chosen commits as one new commit, keeping every later unrelated change.",
         discussion: """
         For example, undo what Okta sent between 10:05 and 10:20:
-          scimgit revert $(scimgit log --since 10:05 --until 10:20 --client okta --format sha)
-        If a later commit touched one of the same users or groups, nothing is changed and
-        the conflicting resources are named. Without --yes it asks on a terminal, and
-        refuses (exit 2) when there is none.
+          scimgit revert $(scimgit log --since 10:05 --until 10:20 \\
+            --client okta --format sha)
+
+        If a later commit touched one of the same users or groups, nothing is changed and the \
+        conflicting resources are named. Safe while the server runs, as rollback is. Without \
+        --yes it asks on a terminal, and refuses (exit 2) when there is none.
         """
     )
 

@@ -9,9 +9,13 @@ struct RollbackCommand: ParsableCommand {
         commandName: "rollback",
         abstract: "Restore every user and group to a past state, as one new commit.",
         discussion: """
-        History is never rewritten: the bad sync stays in the log, followed by the rollback.
-        Prints the changes it applies. Safe while the server runs: it takes the store's
-        writer lock, and the server serves the restored state on its next request.
+        History is never rewritten: the bad sync stays in the log, followed by the rollback. \
+        Prints the changes it applies.
+
+        Safe while the server runs: it takes the store's writer lock, adds its commit, and the \
+        server brings its working tree and indexes to it within a second (the command waits \
+        for that). Killed part-way, it leaves at most that commit, which the server follows.
+
         Without --yes it asks on a terminal, and refuses (exit 2) when there is none.
         """
     )
