@@ -7,7 +7,7 @@ import NIOCore
 import SCIM
 
 /// Builds the SCIM server for one store: a Hummingbird application serving `service` over
-/// HTTP(S) as configured.
+/// HTTP(S) as configured, at the base path (`/scim/v2/Users`…).
 ///
 /// Run it with `try await app.runService()`: it listens on `configuration.host:port`,
 /// and shuts down gracefully on SIGTERM/SIGINT (ServiceLifecycle: the listener closes,
@@ -30,12 +30,42 @@ public func buildSCIMApplication<Service: ResourceService>(
     logger: Logger,
     onServerRunning: @escaping @Sendable (_ boundPort: Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
-    try configuration.validate()
     if configuration.tokenVerifiers.isEmpty {
         logger.warning("no API token is configured: every request to /Users and /Groups will be refused with 401")
     }
+    return try buildApplication(.single(service), configuration: configuration, logger: logger, onServerRunning: onServerRunning)
+}
+
+/// Builds the SCIM server for many organisations: each tenant of `tenants` at
+/// `/scim/v2/{tenant}/…` (every endpoint of the one-store server), authenticated with that
+/// tenant's own tokens (`configuration.tokenVerifiers` is not used), its discovery
+/// documents and links carrying its own base URL. Every endpoint needs a token: an unknown
+/// tenant is answered as a wrong token is, so names cannot be probed.
+public func buildSCIMApplication(
+    tenants: any TenantDirectory,
+    registry: SchemaRegistry,
+    configuration: SCIMServerConfiguration,
+    logger: Logger,
+    onServerRunning: @escaping @Sendable (_ boundPort: Int) async -> Void = { _ in }
+) throws -> some ApplicationProtocol {
+    try buildApplication(.tenants(tenants, registry: registry), configuration: configuration, logger: logger, onServerRunning: onServerRunning)
+}
+
+/// What a server serves: one store at the base path, or one store per tenant below it.
+enum ServedStores: Sendable {
+    case single(any ResourceService)
+    case tenants(any TenantDirectory, registry: SchemaRegistry)
+}
+
+func buildApplication(
+    _ stores: ServedStores,
+    configuration: SCIMServerConfiguration,
+    logger: Logger,
+    onServerRunning: @escaping @Sendable (_ boundPort: Int) async -> Void
+) throws -> some ApplicationProtocol {
+    try configuration.validate()
     let connections = ConnectionTracker(maxConnections: configuration.maxConnections, logger: logger)
-    let router = SCIMRouterFactory.makeRouter(service: service, configuration: configuration, connections: connections, logger: logger)
+    let router = SCIMRouterFactory.makeRouter(stores, configuration: configuration, connections: connections, logger: logger)
     let firstRequestTimeout = TimeAmount(configuration.firstRequestTimeout)
     let http1: HTTPServerBuilder = .http1(configuration: .init(
         additionalChannelHandlers: [
@@ -67,15 +97,31 @@ public func buildSCIMApplication<Service: ResourceService>(
 }
 
 /// Assembles the router: middlewares in order, then every route of `SCIMRoutes` under the
-/// base path, the discovery ones public and the others behind the token requirement.
+/// base path (and, for tenants, the tenant's segment), the discovery ones public for one
+/// store and every one behind the token requirement for tenants.
 enum SCIMRouterFactory {
     static func makeRouter<Service: ResourceService>(
         service: Service, configuration: SCIMServerConfiguration, connections: ConnectionTracker? = nil, logger: Logger
     ) -> Router<SCIMRequestContext> {
+        makeRouter(.single(service), configuration: configuration, connections: connections, logger: logger)
+    }
+
+    static func makeRouter(
+        _ stores: ServedStores, configuration: SCIMServerConfiguration, connections: ConnectionTracker? = nil, logger: Logger
+    ) -> Router<SCIMRequestContext> {
         let basePath = configuration.normalizedBasePath
-        let routes = SCIMRoutes.all(for: service.registry)
-        let handlers = SCIMHandlers(
-            service: service,
+        let registry: SchemaRegistry
+        let prefix: String
+        switch stores {
+        case let .single(service):
+            registry = service.registry
+            prefix = basePath
+        case let .tenants(_, tenantRegistry):
+            registry = tenantRegistry
+            prefix = basePath + "/:tenant"
+        }
+        let routes = SCIMRoutes.all(for: registry)
+        let settings = SCIMHandlers.Settings(
             paging: configuration.paging,
             bodyReader: RequestBodyReader(maxBodySize: configuration.maxBodySize, maxDepth: configuration.maxJSONDepth),
             baseURLs: BaseURLResolver(configuration: configuration),
@@ -83,19 +129,33 @@ enum SCIMRouterFactory {
 
         let router = Router(context: SCIMRequestContext.self, options: [.autoGenerateHeadEndpoints])
         router.add(middleware: RequestIDMiddleware())
-        router.add(middleware: AuthenticationMiddleware(verifiers: configuration.tokenVerifiers, connections: connections))
+        switch stores {
+        case .single:
+            router.add(middleware: AuthenticationMiddleware(verifiers: configuration.tokenVerifiers, connections: connections))
+        case let .tenants(tenants, _):
+            router.add(middleware: TenantMiddleware(tenants: tenants, basePath: basePath, connections: connections))
+        }
         router.add(middleware: RequestLogMiddleware(logger: logger))
-        router.add(middleware: SCIMErrorMiddleware(routes: RouteTable(routes: routes, basePath: basePath), logger: logger))
+        router.add(middleware: SCIMErrorMiddleware(routes: RouteTable(routes: routes, basePath: prefix), logger: logger))
         if let rateLimit = configuration.rateLimit {
             router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(rateLimit)))
         }
         let publicRoutes = router.group()
         let protectedRoutes = router.group().add(middleware: RequireAuthenticationMiddleware())
         for route in routes {
-            let group = route.isPublic ? publicRoutes : protectedRoutes
             let endpoint = route.endpoint
-            group.on(RouterPath(basePath + route.path), method: route.method) { request, context in
-                try await handlers.respond(to: endpoint, request: request, context: context)
+            switch stores {
+            case let .single(service):
+                let handlers = SCIMHandlers(service: service, settings: settings)
+                (route.isPublic ? publicRoutes : protectedRoutes).on(RouterPath(prefix + route.path), method: route.method) { request, context in
+                    try await handlers.respond(to: endpoint, request: request, context: context)
+                }
+            case .tenants:
+                protectedRoutes.on(RouterPath(prefix + route.path), method: route.method) { request, context in
+                    guard let lease = context.tenant else { throw SCIMHTTPError(.unauthorized("authentication required: the API token is not valid"), headers: [.wwwAuthenticate: "Bearer realm=\"scimgit\""]) }
+                    return try await SCIMHandlers(service: lease.service, settings: settings, tenant: lease.name)
+                        .respond(to: endpoint, request: request, context: context)
+                }
             }
         }
         return router

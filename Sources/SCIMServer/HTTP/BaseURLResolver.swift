@@ -26,6 +26,13 @@ struct BaseURLResolver: Sendable {
         fallbackAuthority = "\(host):\(configuration.port)"
     }
 
+    /// The base URL `request` reached; for a tenant, with `/{tenant}` after the base path
+    /// (a configured public URL names the server, and each tenant is a path below it).
+    func baseURL(for request: Request, tenant: String?) -> String {
+        let base = baseURL(for: request)
+        return tenant.map { base + "/" + $0 } ?? base
+    }
+
     func baseURL(for request: Request) -> String {
         if let publicBaseURL { return publicBaseURL }
         var scheme = self.scheme

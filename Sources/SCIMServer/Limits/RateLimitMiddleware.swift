@@ -12,7 +12,7 @@ struct RateLimitMiddleware: RouterMiddleware {
     let limiter: RateLimiter
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        switch limiter.acquire(for: context.client ?? Self.anonymousBucket) {
+        switch limiter.acquire(for: context.rateLimitKey) {
         case .allowed:
             return try await next(request, context)
         case .limited(let seconds):

@@ -8,17 +8,17 @@ import SCIM
 extension SCIMHandlers {
     func serviceProviderConfig(request: Request) throws -> Response {
         try refuseFilter(request, endpoint: "/ServiceProviderConfig")
-        return SCIMResponse.json(Discovery.serviceProviderConfig(serviceProvider, baseURL: baseURLs.baseURL(for: request)))
+        return SCIMResponse.json(Discovery.serviceProviderConfig(serviceProvider, baseURL: baseURL(request)))
     }
 
     func resourceTypes(request: Request) throws -> Response {
         try refuseFilter(request, endpoint: "/ResourceTypes")
-        return SCIMResponse.json(Discovery.resourceTypes(service.registry, baseURL: baseURLs.baseURL(for: request)))
+        return SCIMResponse.json(Discovery.resourceTypes(service.registry, baseURL: baseURL(request)))
     }
 
     func resourceType(request: Request, context: SCIMRequestContext) throws -> Response {
         let id = try pathID(context)
-        guard let json = Discovery.resourceType(id: id, in: service.registry, baseURL: baseURLs.baseURL(for: request)) else {
+        guard let json = Discovery.resourceType(id: id, in: service.registry, baseURL: baseURL(request)) else {
             throw SCIMError.notFound("no resource type \"\(id)\"")
         }
         return SCIMResponse.json(json)
@@ -26,12 +26,12 @@ extension SCIMHandlers {
 
     func schemas(request: Request) throws -> Response {
         try refuseFilter(request, endpoint: "/Schemas")
-        return SCIMResponse.json(Discovery.schemas(service.registry, baseURL: baseURLs.baseURL(for: request)))
+        return SCIMResponse.json(Discovery.schemas(service.registry, baseURL: baseURL(request)))
     }
 
     func schema(request: Request, context: SCIMRequestContext) throws -> Response {
         let id = try pathID(context)
-        guard let json = Discovery.schema(id: id, in: service.registry, baseURL: baseURLs.baseURL(for: request)) else {
+        guard let json = Discovery.schema(id: id, in: service.registry, baseURL: baseURL(request)) else {
             throw SCIMError.notFound("no schema \"\(id)\"")
         }
         return SCIMResponse.json(json)

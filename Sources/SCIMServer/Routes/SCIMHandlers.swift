@@ -8,12 +8,29 @@ import SCIM
 /// The service is held here, not in a global, so one process can later serve several
 /// stores, each application with its own. Handlers throw `SCIMError`s (and
 /// `SCIMHTTPError`s); `SCIMErrorMiddleware` renders them.
-struct SCIMHandlers<Service: ResourceService>: Sendable {
-    let service: Service
-    let paging: PagingLimits
-    let bodyReader: RequestBodyReader
-    let baseURLs: BaseURLResolver
-    let serviceProvider: ServiceProviderSettings
+struct SCIMHandlers: Sendable {
+    /// What the handlers of one server share, whatever store they answer for.
+    struct Settings: Sendable {
+        let paging: PagingLimits
+        let bodyReader: RequestBodyReader
+        let baseURLs: BaseURLResolver
+        let serviceProvider: ServiceProviderSettings
+    }
+
+    let service: any ResourceService
+    let settings: Settings
+    /// The tenant the handlers answer for (its name ends every base URL), if any.
+    var tenant: String? = nil
+
+    var paging: PagingLimits { settings.paging }
+    var bodyReader: RequestBodyReader { settings.bodyReader }
+    var baseURLs: BaseURLResolver { settings.baseURLs }
+    var serviceProvider: ServiceProviderSettings { settings.serviceProvider }
+
+    /// The SCIM base URL the request reached, the tenant's when there is one.
+    func baseURL(_ request: Request) -> String {
+        baseURLs.baseURL(for: request, tenant: tenant)
+    }
 
     func respond(to endpoint: Endpoint, request: Request, context: SCIMRequestContext) async throws -> Response {
         switch endpoint {
@@ -38,7 +55,7 @@ struct SCIMHandlers<Service: ResourceService>: Sendable {
     /// What the service records about the caller (commit author, trailers) and the base
     /// URL its `meta.location` links are built from.
     func serviceContext(_ request: Request, _ context: SCIMRequestContext) -> Caller {
-        Caller(client: context.client ?? "anonymous", requestID: context.requestID, baseURL: baseURLs.baseURL(for: request))
+        Caller(client: context.client ?? "anonymous", requestID: context.requestID, baseURL: baseURL(request))
     }
 
     /// The `{id}` path segment, percent-decoded. Any string goes to the service, which
