@@ -58,6 +58,31 @@ struct JSONWriter {
         }
     }
 
+    /// Writes `object` compactly with one more member, `key`: an array whose elements are
+    /// already serialized compact JSON, copied in as they are. It is how a page of resources
+    /// rendered straight from their stored bytes (`JSONCompactor`) becomes a ListResponse
+    /// without parsing any of them; the member goes where sorting puts it, as if parsed.
+    mutating func writeCompact(_ object: [String: JSONValue], adding key: String, renderedElements elements: [[UInt8]]) {
+        let keys = (object.keys.filter { $0 != key } + [key]).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        output.append(UInt8(ascii: "{"))
+        for (index, name) in keys.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            writeString(name)
+            output.append(UInt8(ascii: ":"))
+            guard name == key else {
+                write(object[name]!)
+                continue
+            }
+            output.append(UInt8(ascii: "["))
+            for (position, element) in elements.enumerated() {
+                if position > 0 { output.append(UInt8(ascii: ",")) }
+                output.append(contentsOf: element)
+            }
+            output.append(UInt8(ascii: "]"))
+        }
+        output.append(UInt8(ascii: "}"))
+    }
+
     @inline(__always)
     private mutating func newline(_ indent: Int) {
         guard style == .canonical else { return }
