@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# make bench-json: instructions per iteration of JSONValue.parse and JSONCompactor.compact on
-# the fixtures' users and groups (JSONBench.swift), under callgrind, for the SCIM module of
-# BASE (a git revision, default HEAD) and of the working tree, and their ratio.
+# make bench-json: instructions per iteration of JSONValue.parse, JSONCompactor.compact and
+# JSONValue.serialized on the fixtures' users and groups (JSONBench.swift), under callgrind,
+# for the SCIM module of BASE (a git revision, default HEAD) and of the working tree, and
+# their ratio.
 #
 # Instruction counts, unlike times, repeat on a loaded shared machine (hashing is made
 # deterministic so that dictionary probes do too). Each side is a throwaway package built
@@ -40,7 +41,7 @@ instructions() {  # instructions BINARY MODE ITERATIONS
 build base "$OUT/base-sources/Sources/SCIM"
 build work Sources/SCIM
 printf '%-8s %16s %16s %8s\n' "" "$BASE" "working tree" "ratio"
-for mode in parse compact; do
+for mode in parse compact write; do
   declare -A per
   for name in base work; do
     setup=$(instructions "$OUT/$name/.build/release/JSONBench" "$mode" 0)
