@@ -28,11 +28,18 @@ struct JSONParser {
     private var pendingKeys: [String] = []
 
     mutating func parseDocument() throws(SCIMError) -> JSONValue {
+        var uncounted = UncountedWork()
+        return try parseDocument(counting: &uncounted)
+    }
+
+    /// `parseDocument()`, counting each value and key read into `work`.
+    mutating func parseDocument<Work: WorkCounter>(counting work: inout Work) throws(SCIMError) -> JSONValue {
         scanner.skipWhitespace()
         guard !scanner.isAtEnd else { throw scanner.error("empty document") }
         var value: JSONValue
         parsing: while true {
             // 1. Read one value, or open a container and loop to read its first member.
+            work.add()
             scanner.skipWhitespace()
             guard let first = scanner.peek else { throw scanner.error("unexpected end of input, expected a value") }
             switch first {
@@ -46,6 +53,7 @@ struct JSONParser {
                 } else {
                     kinds.append(true)
                     objects.append([:])
+                    work.add()
                     pendingKeys.append(try parseKey())
                     continue parsing
                 }
@@ -91,6 +99,7 @@ struct JSONParser {
                     if byte == UInt8(ascii: ",") {
                         scanner.position += 1
                         scanner.skipWhitespace()
+                        work.add()
                         pendingKeys.append(try parseKey())
                         continue parsing
                     } else if byte == UInt8(ascii: "}") {
