@@ -104,7 +104,7 @@ struct JSONParser {
                         continue parsing
                     } else if byte == UInt8(ascii: "}") {
                         scanner.position += 1
-                            kinds.removeLast()
+                        kinds.removeLast()
                         value = .object(objects.removeLast())
                     } else {
                         throw scanner.error("unexpected \(scanner.describe(byte)), expected ',' or '}'")
@@ -118,7 +118,7 @@ struct JSONParser {
                         continue parsing
                     } else if byte == UInt8(ascii: "]") {
                         scanner.position += 1
-                            kinds.removeLast()
+                        kinds.removeLast()
                         value = .array(arrays.removeLast())
                     } else {
                         throw scanner.error("unexpected \(scanner.describe(byte)), expected ',' or ']'")
