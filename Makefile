@@ -5,7 +5,7 @@ DATA ?= ./data
 PORT ?= 8080
 ARGS ?=
 
-.PHONY: run test deps test-tools build release conformance bench bench-store fuzz clean
+.PHONY: run test deps test-tools build release conformance bench bench-store bench-json fuzz clean
 
 ## Install what the build needs (libgit2-dev 1.5, git) when it is missing.
 deps:
@@ -48,6 +48,11 @@ bench: deps
 ## One-file commits/s through GitStore next to the libgit2 C loop (ceiling), 10k and 100k files.
 bench-store: deps
 	Benchmarks/store/run.sh
+
+## Instructions per JSON parse and compaction (callgrind), working tree against BASE (default HEAD).
+bench-json:
+	@command -v valgrind >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind)
+	Benchmarks/json/run.sh $(BASE)
 
 ## libFuzzer targets (filter parser, PATCH, request bodies), FUZZ_SECONDS each (default 60).
 fuzz:

@@ -36,12 +36,19 @@ public struct FilterMatcher: Sendable {
     /// True when `resource` (a JSON object) satisfies the filter.
     public func matches(_ resource: JSONValue) -> Bool {
         guard case .object(let object) = resource else { return false }
-        return root.evaluate(object)
+        var uncounted = UncountedWork()
+        return root.evaluate(object, &uncounted)
     }
 
     /// True when the object satisfies the filter (avoids re-wrapping a dictionary).
     public func matches(_ object: [String: JSONValue]) -> Bool {
-        root.evaluate(object)
+        var uncounted = UncountedWork()
+        return root.evaluate(object, &uncounted)
+    }
+
+    /// `matches`, counting into `work` each value compared with a literal.
+    func matches(_ object: [String: JSONValue], counting work: inout some WorkCounter) -> Bool {
+        root.evaluate(object, &work)
     }
 }
 
@@ -178,24 +185,24 @@ private indirect enum Node: Sendable {
         }
     }
 
-    func evaluate(_ object: [String: JSONValue]) -> Bool {
+    func evaluate<Work: WorkCounter>(_ object: [String: JSONValue], _ work: inout Work) -> Bool {
         switch self {
-        case .and(let l, let r): return l.evaluate(object) && r.evaluate(object)
-        case .or(let l, let r): return l.evaluate(object) || r.evaluate(object)
-        case .not(let inner): return !inner.evaluate(object)
+        case .and(let l, let r): return l.evaluate(object, &work) && r.evaluate(object, &work)
+        case .or(let l, let r): return l.evaluate(object, &work) || r.evaluate(object, &work)
+        case .not(let inner): return !inner.evaluate(object, &work)
         case .present(let accessor):
             return accessor.anyValue(in: object) { Node.isPresent($0) }
         case .compare(let accessor, let op, let operand):
             switch (op, operand) {
             case (.eq, .null): return !accessor.anyValue(in: object) { Node.isPresent($0) }
             case (.ne, .null): return accessor.anyValue(in: object) { Node.isPresent($0) }
-            case (.ne, _): return !accessor.anyValue(in: object) { Node.compare($0, .eq, operand) }
-            default: return accessor.anyValue(in: object) { Node.compare($0, op, operand) }
+            case (.ne, _): return !accessor.anyValue(in: object) { Node.compare($0, .eq, operand, &work) }
+            default: return accessor.anyValue(in: object) { Node.compare($0, op, operand, &work) }
             }
         case .valuePath(let accessor, let inner):
             return accessor.anyValue(in: object) { element in
                 guard case .object(let e) = element else { return false }
-                return inner.evaluate(e)
+                return inner.evaluate(e, &work)
             }
         }
     }
@@ -210,12 +217,13 @@ private indirect enum Node: Sendable {
         }
     }
 
-    private static func compare(_ value: JSONValue, _ op: ComparisonOperator, _ operand: Operand) -> Bool {
+    private static func compare<Work: WorkCounter>(_ value: JSONValue, _ op: ComparisonOperator, _ operand: Operand, _ work: inout Work) -> Bool {
         // Untyped complex values compare by their `value` (`emails co "x"` without a schema).
         if case .object(let object) = value {
             guard let inner = object.value(forAttribute: "value"), inner.objectValue == nil else { return false }
-            return compare(inner, op, operand)
+            return compare(inner, op, operand, &work)
         }
+        work.add()
         switch operand {
         case .null:
             return false

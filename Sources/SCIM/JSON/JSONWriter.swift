@@ -15,12 +15,16 @@ public enum JSONStyle: Sendable, Hashable {
 }
 
 /// The serialiser behind `JSONValue.serialized(_:)`: one pass, one output buffer.
-struct JSONWriter {
+struct JSONWriter<Work: WorkCounter> {
     private(set) var output: [UInt8] = []
     let style: JSONStyle
+    /// Key comparisons made sorting members: the only work of the writer that is not
+    /// linear in what it writes.
+    private(set) var work: Work
 
-    init(style: JSONStyle, capacity: Int = 512) {
+    init(style: JSONStyle, capacity: Int = 512, counting work: Work) {
         self.style = style
+        self.work = work
         output.reserveCapacity(capacity)
     }
 
@@ -44,7 +48,10 @@ struct JSONWriter {
         case .object(let object):
             if object.isEmpty { append("{}"); return }
             output.append(UInt8(ascii: "{"))
-            let members = object.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            let members = object.sorted {
+                work.add()
+                return $0.key.utf8.lexicographicallyPrecedes($1.key.utf8)
+            }
             for (index, member) in members.enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
                 newline(indent + 1)
@@ -56,6 +63,31 @@ struct JSONWriter {
             newline(indent)
             output.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// Writes `object` compactly with one more member, `key`: an array whose elements are
+    /// already serialized compact JSON, copied in as they are. It is how a page of resources
+    /// rendered straight from their stored bytes (`JSONCompactor`) becomes a ListResponse
+    /// without parsing any of them; the member goes where sorting puts it, as if parsed.
+    mutating func writeCompact(_ object: [String: JSONValue], adding key: String, renderedElements elements: [[UInt8]]) {
+        let keys = (object.keys.filter { $0 != key } + [key]).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        output.append(UInt8(ascii: "{"))
+        for (index, name) in keys.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            writeString(name)
+            output.append(UInt8(ascii: ":"))
+            guard name == key else {
+                write(object[name]!)
+                continue
+            }
+            output.append(UInt8(ascii: "["))
+            for (position, element) in elements.enumerated() {
+                if position > 0 { output.append(UInt8(ascii: ",")) }
+                output.append(contentsOf: element)
+            }
+            output.append(UInt8(ascii: "]"))
+        }
+        output.append(UInt8(ascii: "}"))
     }
 
     @inline(__always)
@@ -127,6 +159,12 @@ struct JSONWriter {
             if runStart < bytes.count { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count])) }
         }
         output.append(UInt8(ascii: "\""))
+    }
+}
+
+extension JSONWriter<UncountedWork> {
+    init(style: JSONStyle, capacity: Int = 512) {
+        self.init(style: style, capacity: capacity, counting: UncountedWork())
     }
 }
 

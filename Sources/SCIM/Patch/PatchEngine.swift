@@ -263,19 +263,20 @@ struct PatchWorkspace {
     private mutating func applyTarget(_ op: PatchOperation.Kind, _ target: Target, value: JSONValue?) throws(SCIMError) {
         // Adding nothing (null, [] or {}) changes nothing (RFC 7643 §2.5: they mean unassigned).
         if op == .add, value?.isUnassigned ?? true { return }
-        guard let definition = target.resolved.definition else {
-            try applyUntyped(op, target, value: value)
-            return
-        }
-        if members != nil, target.resolved.container == .core, definition.name == "members", definition.multiValued {
+        let definition = target.resolved.definition
+        if let definition, members != nil, target.resolved.container == .core, definition.name == "members", definition.multiValued {
             try applyMembers(op, target, definition, value: value)
             return
         }
         let current = get(target.resolved)
-        if definition.multiValued {
+        if PatchWorkspace.targetsValues(op, target, current: current, value: value) {
             var elements = current?.arrayValue ?? (current.map { [$0] } ?? [])
-            try applyMultiValued(op, target, definition, &elements, value: value)
+            try multiValued(target, definition).apply(op, filter: target.filter, sub: target.sub, to: &elements, value: value)
             set(target.resolved, elements.isEmpty ? nil : .array(elements))
+            return
+        }
+        guard let definition else {
+            applyUndeclaredSingle(op, target, current, value: value)
             return
         }
         guard target.filter == nil else {
@@ -343,169 +344,17 @@ struct PatchWorkspace {
         }
     }
 
-    private func applyMultiValued(_ op: PatchOperation.Kind, _ target: Target, _ definition: AttributeDefinition, _ elements: inout [JSONValue], value: JSONValue?) throws(SCIMError) {
-        let path = target.text
-        if let filter = target.filter {
-            let matcher = FilterMatcher(elementFilter: filter, of: definition)
-            let matched = elements.indices.filter { elements[$0].objectValue.map(matcher.matches) ?? false }
-            switch op {
-            case .remove:
-                if let sub = target.sub {
-                    for index in matched { elements[index] = removing(sub, from: elements[index]) }
-                } else {
-                    for index in matched.reversed() { elements.remove(at: index) }
-                }
-            case .add, .replace:
-                guard let value else { return }
-                var touched: [Int] = []
-                if matched.isEmpty {
-                    // Entra: a filter that matches nothing creates the value it describes.
-                    guard var seed = PatchWorkspace.seed(from: filter) else {
-                        throw .noTarget("no value of \"\(target.resolved.path.dotted)\" matches [\(filter)], and the filter does not describe a value to create")
-                    }
-                    if let sub = target.sub {
-                        seed[sub] = value
-                    } else {
-                        try mergeRaw(value, into: &seed, definition, path: path)
-                    }
-                    guard let element = try normalizer.element(.object(seed), definition, path: path) else { return }
-                    elements.append(element)
-                    touched.append(elements.count - 1)
-                } else {
-                    for index in matched {
-                        if let sub = target.subDefinition {
-                            var object = elements[index].objectValue ?? [:]
-                            object.removeValue(forAttribute: sub.name)
-                            if let normalized = try normalizer.normalize(value, sub, path: path) { object[sub.name] = normalized }
-                            elements[index] = .object(object)
-                        } else if op == .add {
-                            var object = elements[index].objectValue ?? [:]
-                            try mergeRaw(value, into: &object, definition, path: path)
-                            elements[index] = try normalizer.element(.object(object), definition, path: path) ?? .object([:])
-                        } else {
-                            elements[index] = try normalizer.element(value, definition, path: path) ?? .object([:])
-                        }
-                        touched.append(index)
-                    }
-                }
-                PatchWorkspace.resolvePrimary(&elements, keeping: touched)
-                elements.removeAll { $0.isUnassigned }
-            }
-            return
-        }
-        if let sub = target.sub {
-            switch op {
-            case .remove:
-                elements = elements.map { removing(sub, from: $0) }.filter { !$0.isUnassigned }
-            case .add, .replace:
-                guard let value, let subDefinition = target.subDefinition else { return }
-                let normalized = try normalizer.normalize(value, subDefinition, path: path)
-                if elements.isEmpty, let normalized {
-                    elements = [.object([subDefinition.name: normalized])]
-                } else {
-                    elements = elements.map { element in
-                        var object = element.objectValue ?? [:]
-                        object.removeValue(forAttribute: subDefinition.name)
-                        if let normalized { object[subDefinition.name] = normalized }
-                        return .object(object)
-                    }
-                }
-            }
-            return
-        }
-        switch op {
-        case .remove:
-            guard let value, !value.isNull else {
-                elements = []
-                return
-            }
-            // Only the listed values (Entra removes members this way).
-            guard case .array(let listed)? = try normalizer.normalize(value, definition, path: path) else { return }
-            elements.removeAll { element in listed.contains { PatchWorkspace.sameElement($0, element, definition) } }
-        case .replace:
-            let normalized = try normalizer.normalize(value ?? .null, definition, path: path)
-            elements = normalized?.arrayValue ?? []
-        case .add:
-            guard case .array(let additions)? = try normalizer.normalize(value ?? .null, definition, path: path) else { return }
-            var touched: [Int] = []
-            for addition in additions {
-                guard let index = elements.firstIndex(where: { PatchWorkspace.sameElement($0, addition, definition) }) else {
-                    elements.append(addition)
-                    touched.append(elements.count - 1)
-                    continue
-                }
-                // Already there: no change for members-like values; otherwise what was
-                // sent updates the existing value (e.g. its `primary` or `display`).
-                if definition.identifiesElementsByValue || elements[index] == addition { continue }
-                if case .object(var merged) = elements[index], case .object(let sent) = addition {
-                    merged.merge(sent) { $1 }
-                    elements[index] = .object(merged)
-                    touched.append(index)
-                }
-            }
-            PatchWorkspace.resolvePrimary(&elements, keeping: touched)
-        }
+    /// Whether the operation is on the values of a multi-valued attribute: one declared
+    /// multi-valued, or an undeclared one whose values a filter selects, or whose array
+    /// gets an array of values added or removed.
+    private static func targetsValues(_ op: PatchOperation.Kind, _ target: Target, current: JSONValue?, value: JSONValue?) -> Bool {
+        if let definition = target.resolved.definition { return definition.multiValued }
+        if target.filter != nil { return true }
+        return op != .replace && target.sub == nil && current?.arrayValue != nil && value?.arrayValue != nil
     }
 
-    /// Merges `value` (object or bare value) into a raw element without normalising.
-    private func mergeRaw(_ value: JSONValue, into object: inout [String: JSONValue], _ definition: AttributeDefinition, path: String) throws(SCIMError) {
-        switch value {
-        case .object(let members):
-            for (key, item) in members {
-                let canonical = definition.subAttribute(named: key)?.name ?? key
-                object.removeValue(forAttribute: canonical)
-                object[canonical] = item
-            }
-        case .null:
-            break
-        default:
-            guard definition.hasValueSubAttribute else {
-                throw .invalidValue("\"\(path)\": expected an object, got \(value.typeName)")
-            }
-            object.removeValue(forAttribute: "value")
-            object["value"] = value
-        }
-    }
-
-    private func removing(_ sub: String, from element: JSONValue) -> JSONValue {
-        guard case .object(var object) = element else { return element }
-        object.removeValue(forAttribute: sub)
-        return .object(object)
-    }
-
-    /// Two values of a multi-valued attribute are the same when equal, or — for
-    /// `members`-like attributes and for removal by value — when their `value`s are.
-    static func sameElement(_ a: JSONValue, _ b: JSONValue, _ definition: AttributeDefinition) -> Bool {
-        if a == b { return true }
-        guard definition.type == .complex else {
-            if case .string(let x) = a, case .string(let y) = b, !definition.caseExact { return x.lowercased() == y.lowercased() }
-            return false
-        }
-        guard let x = ValueNormalizer.identity(of: a, definition), let y = ValueNormalizer.identity(of: b, definition) else { return false }
-        if definition.identifiesElementsByValue { return x == y }
-        // Other attributes: same value and, when both give one, same type.
-        let typeA = a["type"]?.stringValue.map { $0.lowercased() }, typeB = b["type"]?.stringValue.map { $0.lowercased() }
-        return x == y && (typeA == nil || typeB == nil || typeA == typeB)
-    }
-
-    /// The value a filter describes, when it is a conjunction of `sub eq literal`.
-    static func seed(from filter: Filter) -> [String: JSONValue]? {
-        var seed: [String: JSONValue] = [:]
-        for conjunct in filter.conjuncts {
-            guard case .compare(let path, .eq, let value) = conjunct, path.schema == nil, path.subAttribute == nil, !value.isNull,
-                  seed[path.attribute] == nil else { return nil }
-            seed[path.attribute] = value
-        }
-        return seed
-    }
-
-    /// RFC 7644 §3.5.2: setting `primary` on a value clears it on the others.
-    static func resolvePrimary(_ elements: inout [JSONValue], keeping touched: [Int]) {
-        guard touched.contains(where: { elements.indices.contains($0) && elements[$0]["primary"] == .bool(true) }) else { return }
-        let keep = Set(touched)
-        for index in elements.indices where !keep.contains(index) && elements[index]["primary"] == .bool(true) {
-            elements[index]["primary"] = .bool(false)
-        }
+    private func multiValued(_ target: Target, _ definition: AttributeDefinition?) -> MultiValuedPatch {
+        MultiValuedPatch(definition: definition, subDefinition: target.subDefinition, normalizer: normalizer, path: target.text, attributePath: target.resolved.path.dotted)
     }
 
     // MARK: Members (MemberSet mode)
@@ -539,7 +388,7 @@ struct PatchWorkspace {
         }
         // Anything else: materialise, apply as a plain multi-valued attribute, store back.
         var elements = delta.currentMembers()
-        try applyMultiValued(op, target, definition, &elements, value: value)
+        try multiValued(target, definition).apply(op, filter: target.filter, sub: target.sub, to: &elements, value: value)
         delta.replaceAll(with: elements)
     }
 
@@ -554,45 +403,11 @@ struct PatchWorkspace {
         return ids
     }
 
-    // MARK: Untyped attributes (extensions the server does not know)
+    // MARK: Undeclared attributes (extensions the server does not know)
 
-    private mutating func applyUntyped(_ op: PatchOperation.Kind, _ target: Target, value: JSONValue?) throws(SCIMError) {
-        let current = get(target.resolved)
-        if let filter = target.filter {
-            var elements = current?.arrayValue ?? (current.map { [$0] } ?? [])
-            let matcher = FilterMatcher(elementFilter: filter, of: nil)
-            let matched = elements.indices.filter { elements[$0].objectValue.map(matcher.matches) ?? false }
-            switch op {
-            case .remove:
-                if let sub = target.sub {
-                    for index in matched { elements[index] = removing(sub, from: elements[index]) }
-                } else {
-                    for index in matched.reversed() { elements.remove(at: index) }
-                }
-            case .add, .replace:
-                guard let value else { return }
-                if matched.isEmpty {
-                    guard var seed = PatchWorkspace.seed(from: filter) else {
-                        throw .noTarget("no value of \"\(target.resolved.path.dotted)\" matches [\(filter)]")
-                    }
-                    if let sub = target.sub { seed[sub] = value } else if case .object(let o) = value { seed.merge(o) { $1 } }
-                    elements.append(.object(seed))
-                } else {
-                    for index in matched {
-                        if let sub = target.sub {
-                            elements[index][sub] = value
-                        } else if op == .add, case .object(var object) = elements[index], case .object(let o) = value {
-                            object.merge(o) { $1 }
-                            elements[index] = .object(object)
-                        } else {
-                            elements[index] = value
-                        }
-                    }
-                }
-            }
-            set(target.resolved, elements.isEmpty ? nil : .array(elements))
-            return
-        }
+    /// An undeclared attribute that is not treated as multi-valued: set, merged or removed
+    /// as sent (its values through a filter are `MultiValuedPatch`'s).
+    private mutating func applyUndeclaredSingle(_ op: PatchOperation.Kind, _ target: Target, _ current: JSONValue?, value: JSONValue?) {
         if let sub = target.sub {
             var object = current?.objectValue ?? [:]
             if op == .remove { object.removeValue(forAttribute: sub) } else { object[sub] = value }
@@ -601,23 +416,14 @@ struct PatchWorkspace {
         }
         switch op {
         case .remove:
-            if case .array(let listed)? = value, case .array(var elements)? = current {
-                elements.removeAll { listed.contains($0) }
-                set(target.resolved, elements.isEmpty ? nil : .array(elements))
-            } else {
-                set(target.resolved, nil)
-            }
+            set(target.resolved, nil)
         case .replace:
             set(target.resolved, value)
         case .add:
-            switch (current, value) {
-            case (.array(var elements)?, .array(let additions)?):
-                for addition in additions where !elements.contains(addition) { elements.append(addition) }
-                set(target.resolved, .array(elements))
-            case (.object(var object)?, .object(let members)?):
+            if case .object(var object)? = current, case .object(let members)? = value {
                 object.merge(members) { $1 }
                 set(target.resolved, .object(object))
-            default:
+            } else {
                 set(target.resolved, value)
             }
         }

@@ -21,12 +21,29 @@ public struct ListResponse: Sendable, Hashable {
     public var itemsPerPage: Int { resources.count }
 
     public var json: JSONValue {
-        .object([
+        var members = ListResponse.members(totalResults: totalResults, startIndex: startIndex, itemsPerPage: itemsPerPage)
+        members["Resources"] = .array(resources)
+        return .object(members)
+    }
+
+    /// A ListResponse serialized compactly, its `Resources` the given resources already
+    /// serialized as compact JSON (a `ResourceRecord`'s bytes rendered from the store),
+    /// copied in as they are: the same bytes as `json.serialized(.compact)` of the parsed
+    /// resources, without parsing any of them.
+    public static func serialized(totalResults: Int, startIndex: Int, renderedResources: [[UInt8]]) -> [UInt8] {
+        let members = members(totalResults: totalResults, startIndex: startIndex, itemsPerPage: renderedResources.count)
+        var writer = JSONWriter(style: .compact, capacity: renderedResources.reduce(256) { $0 + $1.count + 1 })
+        writer.writeCompact(members, adding: "Resources", renderedElements: renderedResources)
+        return writer.output
+    }
+
+    /// Every member but `Resources`.
+    private static func members(totalResults: Int, startIndex: Int, itemsPerPage: Int) -> [String: JSONValue] {
+        [
             "schemas": .array([.string(SCIMSchemaURN.listResponse)]),
             "totalResults": .int(Int64(totalResults)),
             "startIndex": .int(Int64(startIndex)),
             "itemsPerPage": .int(Int64(itemsPerPage)),
-            "Resources": .array(resources),
-        ])
+        ]
     }
 }

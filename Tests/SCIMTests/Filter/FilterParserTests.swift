@@ -83,21 +83,39 @@ struct FilterParserTests {
         }
     }
 
-    @Test func entraFilters() throws {
-        let filters = try Fixture.strings("entra/filters.json")
-        for text in filters {
-            _ = try FilterParser.parse(text, for: text.contains("displayName eq \"displayName\"") ? groupType : userType)
+    /// Every filter an IdP sends (its fixture) and the tree it parses to, in the order of
+    /// the fixture: a filter added to the fixture fails here until it is given its tree.
+    func expectTrees(_ fixture: String, _ expected: [(ResourceType, Filter)], sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let filters = try Fixture.strings(fixture)
+        #expect(filters.count == expected.count, "\(fixture) has \(filters.count) filters", sourceLocation: sourceLocation)
+        for (text, (type, tree)) in zip(filters, expected) {
+            #expect(try FilterParser.parse(text, for: type) == tree, "\(text)", sourceLocation: sourceLocation)
         }
+    }
+
+    @Test func entraFilters() throws {
+        try expectTrees("entra/filters.json", [
+            (userType, .compare(path("userName"), .eq, "Test_User_dfeef4c5-5681-4387-b016-bdf221e82081")),
+            (userType, .compare(path("externalId"), .eq, "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef")),
+            (userType, .valuePath(path("emails"), .and(.compare(path("type"), .eq, "work"), .compare(path("value"), .eq, "Test_User_fd0ea19b-0777-472c-9f96-4f70d2226f2e@testuser.com")))),
+            (userType, .and(.compare(path("userName"), .eq, "Test_User_ab6490ee-1e48-479e-a20b-2d77186b5dd1"), .compare(path("externalId"), .eq, "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef"))),
+            (userType, .compare(path("externalId"), .eq, "jyoung")),
+            (groupType, .compare(path("displayName"), .eq, "displayName")),
+        ])
         let email = try FilterParser.parse(#"emails[type eq "work"].value eq "a@b.c""#, for: userType)
         #expect(email == .valuePath(path("emails"), .and(.compare(path("type"), .eq, "work"), .compare(path("value"), .eq, "a@b.c"))))
         let present = try FilterParser.parse(#"emails[type eq "work"].value pr"#, for: userType)
         #expect(present == .valuePath(path("emails"), .and(.compare(path("type"), .eq, "work"), .present(path("value")))))
     }
 
+    /// Okta's existence checks: the user name as typed (values keep their case; matching
+    /// ignores it, see FilterEvaluatorTests), and a group by display name.
     @Test func oktaFilters() throws {
-        for text in try Fixture.strings("okta/filters.json") {
-            _ = try FilterParser.parse(text, for: text.hasPrefix("displayName") ? groupType : userType)
-        }
+        try expectTrees("okta/filters.json", [
+            (userType, .compare(path("userName"), .eq, "x@y.com")),
+            (userType, .compare(path("userName"), .eq, "TEST.USER@OKTA.LOCAL")),
+            (groupType, .compare(path("displayName"), .eq, "Eng")),
+        ])
     }
 
     @Test func valuesAreCoercedToTheAttributeType() throws {

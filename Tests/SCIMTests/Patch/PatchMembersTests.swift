@@ -136,16 +136,12 @@ struct PatchMembersTests {
     @Test func largeGroupsCostOnePerListedMember() throws {
         let ids = (0..<50_000).map { "user-\($0)" }
         let members = RecordingMemberSet(ids: ids)
-        let clock = ContinuousClock()
-        var outcome: PatchOutcome?
-        let elapsed = try clock.measure {
-            outcome = try apply(#"[{"op":"add","path":"members","value":[{"value":"user-1"},{"value":"new-1"}]},{"op":"remove","path":"members[value eq \"user-2\"]"}]"#, members: members)
-        }
-        #expect(outcome?.membersAdded == [["value": "new-1"]])
-        #expect(outcome?.membersRemoved == ["user-2"])
+        let outcome = try apply(#"[{"op":"add","path":"members","value":[{"value":"user-1"},{"value":"new-1"}]},{"op":"remove","path":"members[value eq \"user-2\"]"}]"#, members: members)
+        #expect(outcome.membersAdded == [["value": "new-1"]])
+        #expect(outcome.membersRemoved == ["user-2"])
+        // The work is counted, not timed: no read of all 50,000, a few lookups.
         #expect(members.allMembersCalls == 0)
         #expect(members.containsCalls < 20)
-        #expect(elapsed < .milliseconds(200))
     }
 
     @Test func inMemoryMemberSet() {

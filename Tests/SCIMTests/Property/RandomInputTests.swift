@@ -232,15 +232,26 @@ struct RandomInputTests {
         var rng = SeededGenerator(seed: 7)
         let fixtures = try ["okta/membership-update.json", "entra/patch-add-attributes.json", "rfc7644/patch-replace-address.json", "entra/patch-dotted-keys.json"].map { try Fixture.bytes($0) }
         let user = try ResourceValidator().canonicalizeStored(Fixture.json("rfc7644/user-enterprise.json"), as: userType)
+        var applied = 0
         for round in 0..<2500 {
             let bytes = Self.mutate(fixtures[round % fixtures.count], &rng)
+            let request: PatchRequest
             do {
-                let request = try PatchRequest(bytes: bytes)
-                _ = try? PatchEngine().apply(request, to: user, as: userType)
+                request = try PatchRequest(bytes: bytes)
             } catch {
                 #expect(error.status == 400)
+                continue
+            }
+            // What the engine makes of a request that parses is a valid resource or a SCIM error.
+            do {
+                let outcome = try PatchEngine().apply(request, to: user, as: userType)
+                applied += 1
+                #expect(try ResourceValidator().canonicalizeStored(outcome.resource, as: userType) == outcome.resource)
+            } catch {
+                #expect(error.status == 400 && error.scimType != nil, "\(error)")
             }
         }
+        #expect(applied > 100, "\(applied)")
     }
 
     // MARK: Validation
