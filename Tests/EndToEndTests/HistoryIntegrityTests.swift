@@ -111,6 +111,7 @@ struct HistoryIntegrityTests {
         let id = try #require(created.json?["id"]?.stringValue)
         #expect(try scimgit(["snapshot", "create", "before", "--repo", server.store]).status == 0)
         #expect(try await okta.patch("/Users/\(id)", [["op": "replace", "path": "title", "value": "cleaner\u{9B}31m"]]).status == 200)
+        #expect(server.statusIsClean())
         try git(["commit", "-q", "--allow-empty", "-m", "hand commit \u{1B}[5m"], in: server.store)
         for arguments in [["log"], ["log", "--resource", hostile], ["diff", "before"], ["rollback", "--to", "before", "--dry-run"]] {
             let result = try scimgit(arguments + ["--repo", server.store])

@@ -36,6 +36,7 @@ struct StoreLinkTests {
         let ada = try #require(try await okta.post("/Users", ["userName": "ada@example.com"]).json?["id"]?.stringValue)
         let bob = try #require(try await okta.post("/Users", ["userName": "bob@example.com"]).json?["id"]?.stringValue)
         let before = try server.lastCommit("%H")
+        #expect(server.statusIsClean(), "the server has written its index before git is used beside it")
         // An admin (or a pulled commit) replaces Ada's file with a link to a file outside.
         let path = server.store + "/" + userPath(ada)
         try FileManager.default.removeItem(atPath: path)
@@ -83,6 +84,7 @@ struct StoreLinkTests {
         let server = try ServerProcess()
         let okta = SCIMClient.okta(server)
         let commits = try server.commitCount()
+        #expect(server.statusIsClean())
         // Every fan-out folder a create could use is a link to the outside folder.
         let users = server.store + "/Users"
         try FileManager.default.createDirectory(atPath: users, withIntermediateDirectories: true)
@@ -135,6 +137,7 @@ struct StoreLinkTests {
         let okta = SCIMClient.okta(server)
         let ada = try #require(try await okta.post("/Users", ["userName": "ada@example.com"]).json?["id"]?.stringValue)
         let path = server.store + "/" + userPath(ada)
+        #expect(server.statusIsClean())
         let original = try String(contentsOfFile: path, encoding: .utf8)
         try FileManager.default.removeItem(atPath: path)
         try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: outside.secret)

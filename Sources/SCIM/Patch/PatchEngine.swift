@@ -4,7 +4,7 @@
 /// nothing is applied. The result is re-validated (required attributes, types, one
 /// `primary`, immutables) and diffed against the original.
 ///
-/// Semantics, RFC first, then what IdPs need (docs/idp-clients.md), all on by default:
+/// Semantics, RFC first, then what IdPs need (the README's "Connecting Okta and Entra ID"; each quirk tested in PatchQuirksTests), all on by default:
 /// - `add`: a missing attribute is created; a singular complex value is merged
 ///   sub-attribute by sub-attribute; multi-valued values are appended unless already
 ///   present; a singular value is replaced.

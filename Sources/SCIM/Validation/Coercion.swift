@@ -1,4 +1,4 @@
-/// The lenient readings of client input that IdPs need (see docs/idp-clients.md).
+/// The lenient readings of client input that IdPs need (the README's "Connecting Okta and Entra ID"; each tested in PatchQuirksTests).
 ///
 /// Entra sends booleans as strings (`"True"`, `"False"`) in both resources and PATCH
 /// values; the rest of the module funnels every boolean read through here so the quirk is

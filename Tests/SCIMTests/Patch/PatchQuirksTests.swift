@@ -1,7 +1,7 @@
 import Testing
 @testable import SCIM
 
-/// Every quirk of docs/idp-clients.md, each on its own, with the request bodies from
+/// Every quirk the README lists for Okta and Entra ID, each on its own, with the request bodies from
 /// Fixtures/okta and Fixtures/entra. All of them work by default, with no switch.
 @Suite("PATCH: IdP quirks")
 struct PatchQuirksTests {
