@@ -73,11 +73,7 @@ final class RawConnection: @unchecked Sendable {
                 var byte: UInt8 = 0x20
                 var buffer = [UInt8](repeating: 0, count: 4096)
                 while ContinuousClock.now < deadline {
-                    #if canImport(Glibc)
                     let sent = send(descriptor, &byte, 1, Int32(MSG_NOSIGNAL))
-                    #else
-                    let sent = send(descriptor, &byte, 1, 0)
-                    #endif
                     if sent < 0 && (errno == EPIPE || errno == ECONNRESET) { return continuation.resume(returning: true) }
                     let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
                     if count < 0 && errno == ECONNRESET { return continuation.resume(returning: true) }
@@ -91,30 +87,19 @@ final class RawConnection: @unchecked Sendable {
     /// Reads one response, leaving the connection open; nil if none came within `limit`
     /// (off the cooperative thread pool).
     func receiveResponse(limit: Duration) async -> RawResponse? {
-        let descriptor = self.descriptor
-        return await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
-                setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-                let deadline = ContinuousClock.now + limit
-                var received: [UInt8] = []
-                var buffer = [UInt8](repeating: 0, count: 4096)
-                while ContinuousClock.now < deadline {
-                    if let response = RawResponse(String(decoding: received, as: UTF8.self)) {
-                        return continuation.resume(returning: response)
-                    }
-                    let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-                    if count > 0 { received += buffer[0..<count] }
-                    if count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) { break }
-                }
-                continuation.resume(returning: RawResponse(String(decoding: received, as: UTF8.self)))
-            }
-        }
+        let outcome = await read(limit: limit) { RawResponse(String(decoding: $0, as: UTF8.self)) != nil }
+        return RawResponse(outcome.received)
     }
 
     /// Reads until the server closes the connection (true) or `limit` passes (false), off
     /// the cooperative thread pool.
     func waitForClose(limit: Duration) async -> (closed: Bool, received: String) {
+        await read(limit: limit) { _ in false }
+    }
+
+    /// Reads until `enough` says so (from what was received), the server closes or fails
+    /// the connection (`closed`), or `limit` passes — on a thread of its own.
+    private func read(limit: Duration, until enough: @escaping @Sendable ([UInt8]) -> Bool) async -> (closed: Bool, received: String) {
         let descriptor = self.descriptor
         return await withCheckedContinuation { continuation in
             Thread.detachNewThread {
@@ -123,19 +108,16 @@ final class RawConnection: @unchecked Sendable {
                 let deadline = ContinuousClock.now + limit
                 var received: [UInt8] = []
                 var buffer = [UInt8](repeating: 0, count: 4096)
-                while ContinuousClock.now < deadline {
+                var closed = false
+                while ContinuousClock.now < deadline, !enough(received) {
                     let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-                    if count == 0 {
-                        continuation.resume(returning: (true, String(decoding: received, as: UTF8.self)))
-                        return
-                    }
                     if count > 0 { received += buffer[0..<count] }
-                    if count < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {
-                        continuation.resume(returning: (true, String(decoding: received, as: UTF8.self)))
-                        return
+                    if count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+                        closed = true
+                        break
                     }
                 }
-                continuation.resume(returning: (false, String(decoding: received, as: UTF8.self)))
+                continuation.resume(returning: (closed, String(decoding: received, as: UTF8.self)))
             }
         }
     }
