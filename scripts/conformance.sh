@@ -5,6 +5,8 @@
 #    way): every step must pass;
 #  - Microsoft's SCIM Postman collections (../shared/conformance/postman.py, collections in
 #    ../shared/conformance/azuread/, the token sent as Bearer): no assertion may fail;
+#  - Okta's suites and Microsoft's collections again against a tenant's Base URL of a server
+#    of many organisations (`serve --tenants`, `/scim/v2/acme`), with the tenant's token;
 # and checks each store afterwards: git status and git fsck clean, scimgit verify clean.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,11 +26,14 @@ cleanup() {
 trap cleanup EXIT
 status=0
 
-# start_server NAME: a fresh server on $WORK/NAME; sets BASE and STORE.
+# start_server NAME [serve options]: a fresh server on $WORK/NAME; sets BASE and STORE.
 start_server() {
   STORE=$WORK/$1
   local log=$WORK/$1.log
-  "$BIN" serve --repo "$STORE" --port 0 --token "conformance=$TOKEN" --durability fast --log-level warning > "$log" 2>&1 &
+  local name=$1
+  shift
+  if [ $# -eq 0 ]; then set -- --repo "$STORE" --token "conformance=$TOKEN"; fi
+  "$BIN" serve "$@" --port 0 --durability fast --log-level warning > "$log" 2>&1 &
   local pid=$!
   PIDS+=("$pid")
   BASE=""
@@ -39,7 +44,34 @@ start_server() {
     sleep 0.1
   done
   [ -n "$BASE" ] || { cat "$log"; echo "no Base URL from scimgit serve" >&2; exit 1; }
-  echo "conformance: $1 server at $BASE"
+  echo "conformance: $name server at $BASE"
+}
+
+# run_okta: Okta's OIN suites against $BASE with $TOKEN.
+run_okta() {
+  echo "== Okta OIN suites (runscope.py)"
+  if ! python3 "$SHARED/conformance/runscope.py" "$SHARED"/conformance/okta/*.json --seed --base "$BASE" --auth "$TOKEN" > "$WORK/okta.txt" 2>&1; then
+    status=1
+    grep -vE '^PASS' "$WORK/okta.txt" | head -40
+  fi
+  grep -E 'passed, .* failed' "$WORK/okta.txt"
+}
+
+# run_postman: Microsoft's Postman collections against $BASE with $TOKEN.
+run_postman() {
+  echo "== Microsoft SCIM Postman collections (postman.py)"
+  if ! python3 "$SHARED/conformance/postman.py" --base "$BASE" --token "$TOKEN" > "$WORK/postman.txt" 2>&1; then
+    status=1
+  fi
+  local summary failed passed
+  summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$WORK/postman.txt" | tail -1 || true)
+  echo "${summary:-no summary from postman.py}"
+  failed=$(echo "$summary" | sed -n 's/^[0-9]* passed, \([0-9]*\) failed.*/\1/p')
+  passed=$(echo "$summary" | sed -n 's/^\([0-9]*\) passed.*/\1/p')
+  if [ -z "$summary" ] || [ "${failed:-1}" -ne 0 ] || [ "${passed:-0}" -eq 0 ]; then
+    grep -E 'FAIL|UNTRANSLATED|Error' "$WORK/postman.txt" | head -40
+    status=1
+  fi
 }
 
 # check_store: the store a suite wrote to is clean and sound.
@@ -65,30 +97,32 @@ if [ "$success" -eq 0 ] || [ "$others" -ne 0 ]; then
   status=1
 fi
 
-echo "== Okta OIN suites (runscope.py)"
-if ! python3 "$SHARED/conformance/runscope.py" "$SHARED"/conformance/okta/*.json --seed --base "$BASE" --auth "$TOKEN" > "$WORK/okta.txt" 2>&1; then
-  status=1
-  grep -vE '^PASS' "$WORK/okta.txt" | head -40
-fi
-grep -E 'passed, .* failed' "$WORK/okta.txt"
+run_okta
 echo "== the store afterwards"
 check_store
 
 start_server entra
-echo "== Microsoft SCIM Postman collections (postman.py)"
-if ! python3 "$SHARED/conformance/postman.py" --base "$BASE" --token "$TOKEN" > "$WORK/postman.txt" 2>&1; then
-  status=1
-fi
-summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$WORK/postman.txt" | tail -1 || true)
-echo "${summary:-no summary from postman.py}"
-failed=$(echo "$summary" | sed -n 's/^[0-9]* passed, \([0-9]*\) failed.*/\1/p')
-passed=$(echo "$summary" | sed -n 's/^\([0-9]*\) passed.*/\1/p')
-if [ -z "$summary" ] || [ "${failed:-1}" -ne 0 ] || [ "${passed:-0}" -eq 0 ]; then
-  grep -E 'FAIL|UNTRANSLATED|Error' "$WORK/postman.txt" | head -40
-  status=1
-fi
+run_postman
 echo "== the store afterwards"
 check_store
+
+# A server of many organisations: the same suites at one tenant's Base URL, another tenant
+# beside it.
+TENANTS=$WORK/tenants
+"$BIN" tenant add globex --root "$TENANTS" > /dev/null
+OKTA_TOKEN=$("$BIN" tenant add acme --root "$TENANTS" | tail -1)
+ENTRA_TOKEN=$("$BIN" tenant add initech --root "$TENANTS" | tail -1)
+start_server tenants --tenants "$TENANTS"
+TENANT_BASE=$BASE
+for tenant in acme initech; do
+  BASE=${TENANT_BASE/\{tenant\}/$tenant}
+  echo "conformance: tenant $tenant at $BASE"
+  if [ $tenant = acme ]; then TOKEN=$OKTA_TOKEN; run_okta; else TOKEN=$ENTRA_TOKEN; run_postman; fi
+  STORE=$TENANTS/$tenant
+  echo "== the tenant's store afterwards"
+  check_store
+done
+if [ "$(git -C "$TENANTS/globex" rev-list --count HEAD)" != 1 ]; then echo "tenant globex was written to"; status=1; fi
 
 [ $status -eq 0 ] && rm -rf "$WORK"
 exit $status

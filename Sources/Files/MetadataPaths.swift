@@ -25,6 +25,9 @@ public struct MetadataPaths: Sendable {
     public var ownerLock: String { MetadataPaths.join(folder, "owner.lock") }
     /// One writer at a time (the server, a CLI command): held for each write.
     public var writerLock: String { MetadataPaths.join(gitDirectory, "scimgit.lock") }
+    /// Says the store is going offline (`scimgit tenant remove`): a server of many
+    /// organisations closes it and answers its requests as for an unknown tenant.
+    public var offlineMarker: String { MetadataPaths.join(folder, "offline") }
     /// Old versions of replaced working-tree files, whose inodes later writes reuse.
     public var spareFolder: String { MetadataPaths.join(gitDirectory, "scimgit-spare") }
 

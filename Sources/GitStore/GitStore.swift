@@ -98,7 +98,7 @@ public final class GitStore: @unchecked Sendable {
         repacker = Repacker(root: root, logger: options.logger)
         let owner = options.readOnly ? nil : try WorkingTreeOwner(metadata: metadata, logger: options.logger)
         self.owner = owner
-        if options.servesWorkingTree { try owner?.takeForServing() }
+        if options.servesWorkingTree { try owner?.takeForServing(timeout: options.ownershipTimeout) }
         // Spare inodes only for a server: they belong to whoever owns the tree for long.
         let spares = options.servesWorkingTree && !options.readOnly ? try SpareFiles(folder: metadata.spareFolder) : nil
         var tree = try WorkingTree(root: root)

@@ -34,9 +34,19 @@ public struct Snapshots {
         try store.deleteTag(name)
     }
 
+    /// How many users and groups the store holds at a commit.
+    public func counts(at commit: ObjectID) throws -> (users: Int, groups: Int) {
+        var counts: [ResourceKind: Int] = [:]
+        for kind in ResourceKind.all {
+            for file in try store.files(at: commit, under: kind.folder) {
+                if case .resource? = StoreLayout.entry(at: file.path) { counts[kind, default: 0] += 1 }
+            }
+        }
+        return (counts[.user] ?? 0, counts[.group] ?? 0)
+    }
+
     private func snapshot(_ tag: TagInfo) throws -> Snapshot {
-        let users = try store.files(at: tag.target, under: ResourceKind.user.folder).count
-        let groups = try store.files(at: tag.target, under: ResourceKind.group.folder).filter { $0.path.hasSuffix("/group.json") }.count
+        let (users, groups) = try counts(at: tag.target)
         let time = try tag.time ?? store.commitInfo(tag.target).time
         return Snapshot(
             name: tag.name, time: time, commit: tag.target,

@@ -43,6 +43,9 @@ public struct GitStoreOptions: Sendable {
     public var servesWorkingTree: Bool
     /// Who this process is, shown to a server waiting for the working tree (`scimgit rollback`).
     public var processName: String
+    /// How long a server waits to own a working tree a command holds for a write (nil: as
+    /// long as it takes; a tenant opened for a request waits `lockTimeout` and answers 503).
+    public var ownershipTimeout: Duration?
     public var logger: Logger
     /// Called before each step of the write path; throwing simulates a failure there.
     public var faultInjector: (@Sendable (WriteStep) throws -> Void)?
@@ -56,6 +59,7 @@ public struct GitStoreOptions: Sendable {
         readOnly: Bool = false,
         servesWorkingTree: Bool = false,
         processName: String = "scimgit",
+        ownershipTimeout: Duration? = nil,
         logger: Logger = Logger(label: "scimgit.gitstore"),
         faultInjector: (@Sendable (WriteStep) throws -> Void)? = nil
     ) {
@@ -67,6 +71,7 @@ public struct GitStoreOptions: Sendable {
         self.readOnly = readOnly
         self.servesWorkingTree = servesWorkingTree
         self.processName = processName
+        self.ownershipTimeout = ownershipTimeout
         self.logger = logger
         self.faultInjector = faultInjector
     }

@@ -39,14 +39,18 @@ final class WorkingTreeOwner: @unchecked Sendable {
     /// Takes ownership for the life of a server: waits while a command holds it for a
     /// write, and refuses when another server holds it (two servers would each keep their
     /// own indexes of one working tree).
-    func takeForServing() throws {
+    func takeForServing(timeout: Duration? = nil) throws {
         var waitingSince: ContinuousClock.Instant?
+        let deadline = timeout.map { ContinuousClock.now + $0 }
         while !take(as: "scimgit serve") {
             let holder = lock.holderDescription()
             if holder.hasPrefix("scimgit serve") {
                 throw GitStoreError.busy("another \(holder) already serves this store")
             }
             let now = ContinuousClock.now
+            if let deadline, now >= deadline {
+                throw GitStoreError.busy("\(holder.isEmpty ? "another scimgit process" : holder) holds the store")
+            }
             if waitingSince.map({ now - $0 >= .seconds(10) }) ?? true {
                 logger.notice("waiting for \(holder.isEmpty ? "another scimgit process" : holder) to finish with the store")
                 waitingSince = now

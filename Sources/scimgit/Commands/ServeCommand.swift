@@ -71,6 +71,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("schema-extension"), help: "A JSON file with extra User extension schemas (repeatable).")
     var schemaExtensions: [String] = []
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
+    @Option(help: ArgumentHelp("Serve many organisations: every store in ROOT (one per tenant, see `scimgit tenant`) at /scim/v2/NAME, with each tenant's own tokens. Instead of --repo.", valueName: "ROOT"))
+    var tenants: String?
+    @Option(help: "With --tenants: seconds a tenant's store stays open after its last request (then its index and snapshot are written and it is closed).")
+    var tenantIdle = 300
 
     func validate() throws {
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
@@ -79,6 +83,12 @@ struct ServeCommand: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level \(logLevel)") }
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
         guard idleTimeout > 0, firstRequestTimeout > 0 else { throw ValidationError("timeouts must be at least 1 second") }
+        if tenants != nil {
+            if !tokens.isEmpty || !tokenFiles.isEmpty || ProcessInfo.processInfo.environment["SCIMGIT_TOKENS"] != nil {
+                throw ValidationError("--token, --token-file and SCIMGIT_TOKENS do not apply with --tenants: each tenant has its own tokens (scimgit tenant add, scimgit token add NAME --repo ROOT/TENANT)")
+            }
+            guard tenantIdle > 0 else { throw ValidationError("--tenant-idle must be at least 1 second") }
+        }
     }
 
     func run() async throws {
@@ -98,15 +108,31 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
 
-        let opening = ContinuousClock.now
-        let gitStore = try StoreSetup.open(
-            at: store.path, create: true,
-            options: GitStoreOptions(
-                durability: durability, lockTimeout: .milliseconds(Int(lockTimeout * 1000)),
-                repackThreshold: repackThreshold > 0 ? repackThreshold : Int.max,
-                servesWorkingTree: true, processName: "scimgit serve", logger: logger
-            )
+        let storeOptions = GitStoreOptions(
+            durability: durability, lockTimeout: .milliseconds(Int(lockTimeout * 1000)),
+            repackThreshold: repackThreshold > 0 ? repackThreshold : Int.max,
+            servesWorkingTree: true, processName: "scimgit serve", logger: logger
         )
+        var configuration = SCIMServerConfiguration(
+            host: host, port: port, basePath: basePath, maxBodySize: try ByteSize.parse(maxBody),
+            tls: tlsCert.map { TLSFiles(certificateChainPath: $0, privateKeyPath: tlsKey!) },
+            rateLimit: try rateLimit.map(RateLimitOption.parse), idleTimeout: .seconds(idleTimeout),
+            firstRequestTimeout: .seconds(firstRequestTimeout), maxConnections: connectionLimit,
+            publicBaseURL: publicURL, trustForwardedHeaders: trustProxy,
+            serverName: "scimgit/\(Version.current)"
+        )
+        configuration.serviceProvider.documentationURI = "https://github.com/scimgit/scimgit#readme"
+        if let tenants {
+            try await serveTenants(in: tenants, registry: registry, storeOptions: storeOptions, configuration: configuration, logger: logger)
+        } else {
+            try await serveOneStore(registry: registry, storeOptions: storeOptions, configuration: configuration, logger: logger)
+        }
+    }
+
+    private func serveOneStore(registry: SchemaRegistry, storeOptions: GitStoreOptions, configuration: SCIMServerConfiguration, logger: Logger) async throws {
+        var configuration = configuration
+        let opening = ContinuousClock.now
+        let gitStore = try StoreSetup.open(at: store.path, create: true, options: storeOptions)
         logger.info("opened \(store.path) in \(ContinuousClock.now - opening)")
         let directory = try DirectoryService(store: gitStore, registry: registry, logger: logger)
         let tokenStore = try store.tokenStore()
@@ -120,16 +146,7 @@ struct ServeCommand: AsyncParsableCommand {
         if configured.names.isEmpty, try tokenStore.list().isEmpty {
             generated = try tokenStore.add(name: "default")
         }
-
-        var configuration = SCIMServerConfiguration(
-            host: host, port: port, basePath: basePath, maxBodySize: try ByteSize.parse(maxBody),
-            tls: tlsCert.map { TLSFiles(certificateChainPath: $0, privateKeyPath: tlsKey!) },
-            rateLimit: try rateLimit.map(RateLimitOption.parse), idleTimeout: .seconds(idleTimeout),
-            firstRequestTimeout: .seconds(firstRequestTimeout), maxConnections: connectionLimit,
-            publicBaseURL: publicURL, trustForwardedHeaders: trustProxy,
-            tokenVerifiers: [configured, tokenStore], serverName: "scimgit/\(Version.current)"
-        )
-        configuration.serviceProvider.documentationURI = "https://github.com/scimgit/scimgit#readme"
+        configuration.tokenVerifiers = [configured, tokenStore]
         let counts = directory.counts
         let banner = "scimgit \(Version.current) serving \(store.path) (\(counts.users) users, \(counts.groups) groups, \(durability.rawValue) writes)"
         let tokenLine = generated.map { "API token (shown once; only its hash is kept): \($0)" }
@@ -146,6 +163,30 @@ struct ServeCommand: AsyncParsableCommand {
         }
         try directory.close()
         logger.info("stopped; store \(store.path) is clean")
+    }
+
+    private func serveTenants(
+        in rootPath: String, registry: SchemaRegistry, storeOptions: GitStoreOptions, configuration: SCIMServerConfiguration, logger: Logger
+    ) async throws {
+        let root = try TenantRoot(path: URL(fileURLWithPath: rootPath).standardizedFileURL.path, create: true)
+        var options = storeOptions
+        // A tenant is opened for a request: wait for a command holding it no longer than a write would.
+        options.ownershipTimeout = storeOptions.lockTimeout
+        let stores = TenantStores(root: root, settings: .init(idle: .seconds(tenantIdle), storeOptions: options, registry: registry, logger: logger))
+        stores.start()
+        let count = try root.tenants().count
+        let banner = "scimgit \(Version.current) serving \(count) tenant\(count == 1 ? "" : "s") in \(root.path) (\(durability.rawValue) writes; tenants added later are served too)"
+        let app = try buildSCIMApplication(tenants: stores, registry: registry, configuration: configuration, logger: logger) { [configuration] port in
+            FileHandle.standardOutput.write(Data("\(banner)\nBase URL: \(configuration.displayBaseURL(boundPort: port))/{tenant}\nAPI tokens: each tenant's own (scimgit tenant add, scimgit token add NAME --repo \(root.path)/TENANT)\n".utf8))
+        }
+        do {
+            try await app.runService()
+        } catch {
+            await stores.closeAll()
+            throw error
+        }
+        await stores.closeAll()
+        logger.info("stopped; every tenant's store is clean")
     }
 
     /// Raises the soft open-file limit to the hard one: every connection is a descriptor,

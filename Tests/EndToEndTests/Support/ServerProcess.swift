@@ -15,6 +15,9 @@ final class ServerProcess: @unchecked Sendable {
     let extraArguments: [String]
     /// The open-file limit the server is started with (`ulimit -Sn`, `-Hn`), if not inherited.
     let openFileLimit: (soft: Int, hard: Int)?
+    /// Set for a server of many organisations (`serve --tenants ROOT`): each tenant's own
+    /// tokens, no `--token`.
+    let tenantsRoot: String?
 
     static let oktaToken = "okta-secret-0123456789abcdef"
     static let entraToken = "entra-secret-0123456789abcdef"
@@ -29,11 +32,20 @@ final class ServerProcess: @unchecked Sendable {
         fatalError("build scimgit first (swift build)")
     }
 
-    init(_ extraArguments: [String] = [], durability: String = "fast", storePath: String? = nil, openFileLimit: (soft: Int, hard: Int)? = nil) throws {
+    init(
+        _ extraArguments: [String] = [], durability: String = "fast", storePath: String? = nil, openFileLimit: (soft: Int, hard: Int)? = nil,
+        tenantsRoot: String? = nil
+    ) throws {
         self.extraArguments = extraArguments + ["--durability", durability]
         self.openFileLimit = openFileLimit
+        self.tenantsRoot = tenantsRoot
         storeOverride = storePath
         try start()
+    }
+
+    /// A tenant's Base URL (`serve --tenants`).
+    func baseURL(ofTenant name: String) -> String {
+        baseURL.replacingOccurrences(of: "{tenant}", with: name)
     }
 
     deinit { kill(signal: SIGKILL) }
@@ -41,7 +53,7 @@ final class ServerProcess: @unchecked Sendable {
     /// Starts (or restarts) the server on the same store and waits for its Base URL line.
     func start() throws {
         let process = Process()
-        let arguments = [
+        let arguments = tenantsRoot.map { ["serve", "--tenants", $0, "--port", "0", "--log-level", "warning"] + extraArguments } ?? [
             "serve", "--repo", store, "--port", "0", "--log-level", "warning",
             "--token", "okta=\(ServerProcess.oktaToken)", "--token", "entra=\(ServerProcess.entraToken)",
         ] + extraArguments
