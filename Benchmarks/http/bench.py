@@ -13,8 +13,14 @@
    same workloads at PEER_USERS users;
 5. prints the table of ratios and writes it to Benchmarks/results.md.
 
+6. many organisations: TENANTS (1,000) tenants of TENANT_USERS (100) users each under one
+   `scimgit serve --tenants`, the same reads and creates spread over random tenants (next to
+   the one-store figures of step 2), resident memory with every tenant touched, the first
+   request to a cold tenant, and a burst of writes at one tenant beside reads at another.
+
 Environment: USERS (100000), GROUP_MEMBERS (50000), PEER_USERS (10000), DURATION (10 s per
-workload), CONNECTIONS (8), WORK (a temp folder), SKIP_PEER=1, SKIP_CEILING=1.
+workload), CONNECTIONS (8), WORK (a temp folder), TENANTS (1000), TENANT_USERS (100),
+SKIP_PEER=1, SKIP_CEILING=1, SKIP_TENANTS=1.
 Standard library only; needs wrk and nginx (Debian packages) and scim2-server (PyPI).
 """
 import http.client
@@ -42,6 +48,8 @@ GROUP_MEMBERS = int(os.environ.get("GROUP_MEMBERS", str(USERS // 2)))
 PEER_USERS = int(os.environ.get("PEER_USERS", "10000"))
 DURATION = int(os.environ.get("DURATION", "10"))
 CONNECTIONS = int(os.environ.get("CONNECTIONS", "8"))
+TENANTS = int(os.environ.get("TENANTS", "1000"))
+TENANT_USERS = int(os.environ.get("TENANT_USERS", "100"))
 TOKEN = "bench-token-0123456789abcdef"
 WORK = os.environ.get("WORK") or tempfile.mkdtemp(prefix="scimgit-bench-")
 
@@ -277,6 +285,133 @@ http {{
         proc.wait()
 
 
+# ---------------------------------------------------------------- many organisations
+
+def tenants_phase(results):
+    """TENANTS stores of TENANT_USERS users under one server, the one-store workloads spread
+    over random tenants, memory, cold starts and a burst at one tenant beside another."""
+    binary = os.path.join(ROOT, ".build", "release", "scimgit")
+    root = os.path.join(WORK, "tenants")
+    log(f"tenants: adding {TENANTS} tenants...")
+    tokens = {}
+    for number in range(TENANTS):
+        name = f"t{number:04d}"
+        out = run([binary, "tenant", "add", name, "--root", root]).stdout
+        tokens[name] = out.strip().splitlines()[-1]
+    port = free_port()
+    cmd = [binary, "serve", "--tenants", root, "--port", str(port), "--durability", "durable", "--log-level", "warning"]
+
+    def start():
+        return Server(cmd, port, "/scim/v2/t0000/Users?count=0", log_name="scimgit-tenants")
+
+    server = start()
+    log(f"tenants: seeding {TENANT_USERS} users in each...")
+    lines = []
+    lock = threading.Lock()
+    local = threading.local()
+
+    def seed(name):
+        if not hasattr(local, "conn"):
+            local.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        headers = {"Authorization": "Bearer " + tokens[name], "Content-Type": "application/scim+json"}
+        for i in range(TENANT_USERS):
+            user = f"user{i}@bench.example"
+            body = json.dumps({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": user, "externalId": f"00u{i}",
+                               "name": {"givenName": "Bench", "familyName": f"User{i}"},
+                               "emails": [{"value": user, "type": "work", "primary": True}], "active": True})
+            local.conn.request("POST", f"/scim/v2/{name}/Users", body, headers)
+            response = local.conn.getresponse()
+            data = response.read()
+            if response.status != 201:
+                raise RuntimeError(f"tenant {name}: create {user}: {response.status} {data[:200]}")
+            with lock:
+                lines.append(f"{name} {tokens[name]} {json.loads(data)['id']} {user}")
+
+    start_time = time.time()
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(seed, sorted(tokens)))
+    results["tenant_seed_rate"] = len(lines) / (time.time() - start_time)
+    data = os.path.join(WORK, "tenant-data")
+    os.makedirs(data, exist_ok=True)
+    with open(os.path.join(data, "tenants.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    tenant_results = {}
+    for name, script in [("get", "tenant_get.lua"), ("lookup", "tenant_lookup.lua"), ("durable_create", "tenant_create.lua")]:
+        wait_quiet()
+        log(f"tenants {name}...")
+        tenant_results[name] = wrk(port, script, data)
+    results["tenant_rss_mb"] = server.rss_mb()
+
+    # A burst of creates at one tenant (wrk, 8 connections) beside sequential reads of another.
+    def read_latencies(count=400):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        other = [line.split() for line in lines if line.startswith("t0001 ")]
+        latencies = []
+        for i in range(count):
+            tenant, token, ident, _ = other[i % len(other)]
+            started = time.perf_counter()
+            conn.request("GET", f"/scim/v2/{tenant}/Users/{ident}", headers={"Authorization": "Bearer " + token})
+            conn.getresponse().read()
+            latencies.append((time.perf_counter() - started) * 1000)
+        latencies.sort()
+        return latencies[len(latencies) // 2], latencies[int(len(latencies) * 0.99)]
+
+    wait_quiet()
+    results["tenant_quiet_read_ms"] = read_latencies()
+    burst = threading.Thread(target=lambda: tenant_results.__setitem__("burst", wrk(port, "tenant_burst.lua", data)))
+    burst.start()
+    time.sleep(1)
+    results["tenant_burst_read_ms"] = read_latencies()
+    burst.join()
+
+    # Cold tenants: after a clean stop every store is closed; the first request opens one.
+    server.stop()
+    server = start()
+    cold = []
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    for name in sorted(tokens)[1:201]:
+        started = time.perf_counter()
+        conn.request("GET", f"/scim/v2/{name}/Users?count=1", headers={"Authorization": "Bearer " + tokens[name]})
+        conn.getresponse().read()
+        cold.append((time.perf_counter() - started) * 1000)
+    cold.sort()
+    results["tenant_cold_ms"] = (cold[len(cold) // 2], cold[int(len(cold) * 0.99)])
+    server.stop()
+    results["tenants"] = tenant_results
+
+
+def render_tenants(r):
+    t, s = r["tenants"], r["scimgit"]
+    lines = [
+        "",
+        f"## Many organisations: {TENANTS:,} tenants of {TENANT_USERS} users",
+        "",
+        f"One `scimgit serve --tenants` (durable writes), each request at a random tenant with its own token, next to the "
+        f"same workload on the one {r['users']:,}-user store above (same run).",
+        "",
+        "| workload | tenants req/s | p99 ms | one store req/s | tenants / one store |",
+        "|---|---|---|---|---|",
+    ]
+    for key, label in [("get", "GET /{tenant}/Users/{id}"), ("lookup", "userName lookup"), ("durable_create", "POST /{tenant}/Users (durable)")]:
+        lines.append(f"| {label} | {t[key]['rps']:.0f} | {t[key]['p99_ms']:.2f} | {s[key]['rps']:.0f} | {t[key]['rps'] / s[key]['rps']:.2f}× |")
+    quiet, burst = r["tenant_quiet_read_ms"], r["tenant_burst_read_ms"]
+    lines += [
+        "",
+        "| target | measured | met |",
+        "|---|---|---|",
+        f"| GET ≥ 0.8× the one store | {t['get']['rps'] / s['get']['rps']:.2f}× | {'yes' if t['get']['rps'] >= 0.8 * s['get']['rps'] else '**no**'} |",
+        f"| userName lookup ≥ 0.8× | {t['lookup']['rps'] / s['lookup']['rps']:.2f}× | {'yes' if t['lookup']['rps'] >= 0.8 * s['lookup']['rps'] else '**no**'} |",
+        f"| writes ≥ 0.8× | {t['durable_create']['rps'] / s['durable_create']['rps']:.2f}× | {'yes' if t['durable_create']['rps'] >= 0.8 * s['durable_create']['rps'] else '**no**'} |",
+        f"| resident memory with every tenant touched < 500 MB | {r['tenant_rss_mb']:.0f} MB | {'yes' if r['tenant_rss_mb'] < 500 else '**no**'} |",
+        f"| first request to a cold tenant p99 < 20 ms | p50 {r['tenant_cold_ms'][0]:.1f} ms, p99 {r['tenant_cold_ms'][1]:.1f} ms | {'yes' if r['tenant_cold_ms'][1] < 20 else '**no**'} |",
+        "",
+        f"- seeding through the API: {r['tenant_seed_rate']:.0f} users/s (8 clients, one tenant each at a time)",
+        f"- a burst of creates at one tenant ({t['burst']['rps']:.0f} req/s, 8 connections) beside sequential reads at another: "
+        f"reads p50 {quiet[0]:.2f} → {burst[0]:.2f} ms, p99 {quiet[1]:.2f} → {burst[1]:.2f} ms (the two share the machine's two cores, nothing else)",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 # ---------------------------------------------------------------- main
 
 def main():
@@ -368,9 +503,14 @@ def main():
         peer.stop()
         results["peer"] = peer_results
 
+    if not os.environ.get("SKIP_TENANTS"):
+        tenants_phase(results)
+
     with open(os.path.join(WORK, "results.json"), "w") as f:
         json.dump(results, f, indent=2)
     report = render(results)
+    if "tenants" in results:
+        report += render_tenants(results)
     with open(os.path.join(ROOT, "Benchmarks", "results.md"), "w") as f:
         f.write(report)
     print(report)

@@ -100,7 +100,8 @@ public final class DirectoryService: ResourceService {
         // The version is the file's blob id: a 304 is decided before anything is rendered.
         let version = ResourceVersion.of(bytes)
         if let ifNoneMatch, ifNoneMatch.matches(version) { return .notModified(version: version) }
-        return .resource(try resources.render(bytes, kind, id, type: type, projection: projection, baseURL: context.baseURL, renderer: renderer))
+        return .resource(try resources.render(
+            bytes, kind, id, type: type, projection: projection, baseURL: context.baseURL, renderer: renderer, version: version))
     }
 
     public func search(_ types: [ResourceType], _ request: SearchRequest, context: Caller) async throws(SCIMError) -> SearchResult {

@@ -90,6 +90,23 @@ struct TenantTests {
         #expect(try git(["rev-list", "--count", "HEAD"], in: root + "/globex") == "2\n")
     }
 
+    /// A request without the tenant's token never costs a store: it is refused before the
+    /// store is opened (the clean-stop record a closed store keeps is still there).
+    @Test func onlyAnAuthenticatedRequestOpensATenant() async throws {
+        let folder = TemporaryFolder()
+        let root = folder.path + "/tenants"
+        let token = try addTenant("acme", root: root).token
+        let marker = root + "/acme/.git/scimgit/clean-shutdown"
+        #expect(FileManager.default.fileExists(atPath: marker))
+        let server = try ServerProcess(tenantsRoot: root)
+        for authorization in [nil, "Bearer wrong-token-0123456789", "Bearer " + token + "x"] {
+            #expect(try await SCIMClient(baseURL: server.baseURL(ofTenant: "acme"), authorization: authorization).get("/Users").status == 401)
+        }
+        #expect(FileManager.default.fileExists(atPath: marker), "not opened")
+        #expect(try await client(server, "acme", token).get("/Users").status == 200)
+        #expect(!FileManager.default.fileExists(atPath: marker), "opened")
+    }
+
     @Test func tenantsAddedAndRemovedWhileServing() async throws {
         let folder = TemporaryFolder()
         let root = folder.path + "/tenants"

@@ -34,9 +34,10 @@ struct ResourceRenderer {
     /// parse (`JSONCompactor`): the members added to `meta` and the derived list spliced
     /// in. Nil when the bytes need the parsing path (not ours, or edited by hand).
     func render(
-        bytes: [UInt8], kind: ResourceKind, type: ResourceType, id: String, baseURL: String, includeMembers: Bool? = nil
+        bytes: [UInt8], kind: ResourceKind, type: ResourceType, id: String, baseURL: String, includeMembers: Bool? = nil,
+        version known: String? = nil
     ) -> ResourceRecord? {
-        let version = ResourceVersion.of(bytes)
+        let version = known ?? ResourceVersion.of(bytes)
         var spliced: [(key: String, value: [UInt8])] = []
         let include = kind.holdsMembers ? includeMembers ?? true : true
         if include, let list = derived(kind, id: id, baseURL: baseURL) {

@@ -33,9 +33,11 @@ struct StoredResources: Sendable {
     /// projection when they are as scimgit writes them, else parsed first.
     func render(
         _ bytes: [UInt8], _ kind: ResourceKind, _ id: String, type: ResourceType, projection: Projection, baseURL: String,
-        renderer: ResourceRenderer
+        renderer: ResourceRenderer, version: String? = nil
     ) throws(SCIMError) -> ResourceRecord {
-        if projection.isDefault, let record = renderer.render(bytes: bytes, kind: kind, type: type, id: id, baseURL: baseURL) { return record }
+        if projection.isDefault, let record = renderer.render(bytes: bytes, kind: kind, type: type, id: id, baseURL: baseURL, version: version) {
+            return record
+        }
         let stored = try CommittedFiles.parse(bytes, path: kind.path(of: id), kind: kind)
         return renderer.render(stored, type: type, id: id, projection: projection, baseURL: baseURL)
     }

@@ -8,6 +8,11 @@
 public enum DisplayText {
     /// `text` with unsafe characters escaped and at most `limit` characters (then `…`).
     public static func escaped(_ text: String, limit: Int? = nil) -> String {
+        // Most text is printable ASCII: nothing to escape, one byte a character.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            guard let limit, text.utf8.count > limit else { return text }
+            return String(decoding: text.utf8.prefix(limit), as: UTF8.self) + "…"
+        }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         var count = 0

@@ -5,23 +5,26 @@ import SCIMService
 /// `/scim/v2/{tenant}/…`. The executable implements it over a folder of stores; the HTTP
 /// layer only asks for a tenant by name, once per request.
 public protocol TenantDirectory: Sendable {
-    /// The tenant named `name`, ready for one request, or nil when there is none (or it is
-    /// going offline). The server calls `finished()` on the lease once it has answered.
+    /// How the tenant's callers authenticate — read without opening its store, so requests
+    /// without a valid token never cost a store — or nil when there is no such tenant.
+    func verifiers(of name: String) -> [any TokenVerifier]?
+
+    /// The tenant named `name`, opened if need be, for one authenticated request; nil when
+    /// there is none (or it is going offline). The server calls `finished()` on the lease
+    /// once it has answered.
     func lease(_ name: String) async -> TenantLease?
 }
 
-/// One request's hold on a tenant: its service and token verifiers, kept open until
-/// `finished()` (a tenant idle long enough is closed, never while a request holds it).
+/// One request's hold on a tenant's service, kept open until `finished()` (a tenant idle
+/// long enough is closed, never while a request holds it).
 public final class TenantLease: Sendable {
     public let name: String
     public let service: any ResourceService
-    public let verifiers: [any TokenVerifier]
     private let onFinish: @Sendable () -> Void
 
-    public init(name: String, service: any ResourceService, verifiers: [any TokenVerifier], onFinish: @escaping @Sendable () -> Void) {
+    public init(name: String, service: any ResourceService, onFinish: @escaping @Sendable () -> Void) {
         self.name = name
         self.service = service
-        self.verifiers = verifiers
         self.onFinish = onFinish
     }
 

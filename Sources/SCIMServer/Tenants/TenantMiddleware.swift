@@ -5,8 +5,9 @@ import Hummingbird
 /// tokens: a token of tenant A never authenticates at tenant B.
 ///
 /// An unknown tenant is answered exactly as a known one with a wrong token would be (the
-/// same 401, after the same token check), so tenant names cannot be probed. The tenant
-/// stays leased until the response is made, so it is never closed under a request.
+/// same 401, after the same token check), so tenant names cannot be probed. Only an
+/// authenticated request opens a tenant's store; it stays leased until the response is
+/// made, so it is never closed under a request.
 struct TenantMiddleware: RouterMiddleware {
     typealias Context = SCIMRequestContext
 
@@ -16,11 +17,16 @@ struct TenantMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
+        let name = tenantName(request.uri.path).flatMap { TenantName.isValid($0) ? $0 : nil }
+        let verifiers = name.flatMap { tenants.verifiers(of: $0) } ?? [UnknownTenantVerifier()]
+        context.authentication = AuthenticationMiddleware(verifiers: verifiers).authenticate(request.headers[values: .authorization])
         var lease: TenantLease?
-        if let name = tenantName(request.uri.path), TenantName.isValid(name) { lease = await tenants.lease(name) }
+        if let name, context.client != nil {
+            lease = await tenants.lease(name)
+            // Gone between the token check and the open (removed just now): unknown.
+            if lease == nil { context.authentication = .anonymous(reason: "the API token is not valid") }
+        }
         defer { lease?.finished() }
-        let authenticator = AuthenticationMiddleware(verifiers: lease?.verifiers ?? [UnknownTenantVerifier()])
-        context.authentication = authenticator.authenticate(request.headers[values: .authorization])
         context.tenant = lease
         if context.client != nil { connections?.trust(context.channel) }
         return try await next(request, context)

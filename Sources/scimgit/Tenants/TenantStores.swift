@@ -31,6 +31,9 @@ final class TenantStores: TenantDirectory, @unchecked Sendable {
     private let settings: Settings
     private let lock = NSLock()
     private var slots: [String: Slot] = [:]
+    /// Each existing tenant's tokens (its `.git/scimgit/tokens.json`), with when ROOT was
+    /// last checked for it: read without opening the store.
+    private var tokens: [String: (store: TokenStore, checked: ContinuousClock.Instant)] = [:]
     private var reaper: Task<Void, Never>?
     /// How long a failed open is remembered before the next request tries again.
     private static let retryAfterFailure: Duration = .seconds(5)
@@ -40,7 +43,7 @@ final class TenantStores: TenantDirectory, @unchecked Sendable {
     private enum Slot {
         case opening(Task<Void, Never>)
         case open(Tenant)
-        case failed(SCIMError, tokens: TokenStore, since: ContinuousClock.Instant)
+        case failed(SCIMError, since: ContinuousClock.Instant)
         case closing(Task<Void, Never>)
     }
 
@@ -48,16 +51,14 @@ final class TenantStores: TenantDirectory, @unchecked Sendable {
     private final class Tenant: @unchecked Sendable {
         let name: String
         let service: DirectoryService
-        let tokens: TokenStore
         var inFlight = 0
         var lastUsed = ContinuousClock.now
         var lastChecked = ContinuousClock.now
         var goingOffline = false
 
-        init(name: String, service: DirectoryService, tokens: TokenStore) {
+        init(name: String, service: DirectoryService) {
             self.name = name
             self.service = service
-            self.tokens = tokens
         }
     }
 
@@ -102,6 +103,23 @@ final class TenantStores: TenantDirectory, @unchecked Sendable {
 
     // MARK: - TenantDirectory
 
+    func verifiers(of name: String) -> [any TokenVerifier]? {
+        let now = ContinuousClock.now
+        if let cached = lock.withLock({ tokens[name] }), now - cached.checked < TenantStores.checkInterval {
+            return [cached.store]
+        }
+        guard root.holdsStore(name), !root.isGoingOffline(name) else {
+            lock.withLock { tokens[name] = nil }
+            return nil
+        }
+        let store = lock.withLock {
+            let store = tokens[name]?.store ?? TokenStore(path: MetadataPaths(storeRoot: root.storePath(name)).tokens)
+            tokens[name] = (store, now)
+            return store
+        }
+        return [store]
+    }
+
     func lease(_ name: String) async -> TenantLease? {
         while true {
             enum Next { case lease(TenantLease), wait(Task<Void, Never>), none }
@@ -115,12 +133,12 @@ final class TenantStores: TenantDirectory, @unchecked Sendable {
                     guard !tenant.goingOffline else { return .none }
                     tenant.inFlight += 1
                     tenant.lastUsed = ContinuousClock.now
-                    return .lease(TenantLease(name: name, service: tenant.service, verifiers: [tenant.tokens]) { [weak self, tenant] in
+                    return .lease(TenantLease(name: name, service: tenant.service) { [weak self, tenant] in
                         self?.finished(tenant)
                     })
-                case let .failed(error, tokens, since)?:
+                case let .failed(error, since)?:
                     if ContinuousClock.now - since < TenantStores.retryAfterFailure {
-                        return .lease(TenantLease(name: name, service: UnavailableService(error: error, registry: settings.registry), verifiers: [tokens]) {})
+                        return .lease(TenantLease(name: name, service: UnavailableService(error: error, registry: settings.registry)) {})
                     }
                     slots[name] = nil
                     return .wait(beginOpening(name))
@@ -145,7 +163,6 @@ final class TenantStores: TenantDirectory, @unchecked Sendable {
     private func beginOpening(_ name: String) -> Task<Void, Never> {
         let task = Task { [self] in
             let path = root.storePath(name)
-            let tokens = TokenStore(path: MetadataPaths(storeRoot: path).tokens)
             let started = ContinuousClock.now
             var logger = settings.logger
             logger[metadataKey: "tenant"] = .string(name)
@@ -155,7 +172,7 @@ final class TenantStores: TenantDirectory, @unchecked Sendable {
                 let store = try StoreSetup.open(at: path, options: options)
                 let service = try DirectoryService(store: store, registry: settings.registry, logger: logger)
                 logger.info("opened tenant \(name) in \(ContinuousClock.now - started)")
-                lock.withLock { slots[name] = .open(Tenant(name: name, service: service, tokens: tokens)) }
+                lock.withLock { slots[name] = .open(Tenant(name: name, service: service)) }
             } catch {
                 let failure = error as? GitStoreError
                 let status = failure?.isBusy == true ? 503 : 500
@@ -163,7 +180,7 @@ final class TenantStores: TenantDirectory, @unchecked Sendable {
                 let scimError = SCIMError(status: status, detail: status == 503
                     ? "this tenant's store is busy (another process holds it); retry shortly"
                     : "this tenant's store cannot be opened; an operator must repair it (scimgit verify)")
-                lock.withLock { slots[name] = .failed(scimError, tokens: tokens, since: ContinuousClock.now) }
+                lock.withLock { slots[name] = .failed(scimError, since: ContinuousClock.now) }
             }
         }
         slots[name] = .opening(task)
