@@ -1,4 +1,5 @@
 import CPlatform
+import Foundation
 import Files
 import SystemPackage
 #if canImport(Glibc)
@@ -187,17 +188,84 @@ struct WorkingTree: Sendable {
 
 /// Flushes a whole file system with one call: one `syncfs` makes a batch's pack, its
 /// working-tree files and their folders durable, instead of an fsync per file.
+///
+/// Every store of a process on one file system shares its flushes (`SyncCoordinator`): a
+/// server of many organisations writing to a hundred tenants at once makes a few `syncfs`
+/// calls, not a hundred, as one store groups its own writes into batches.
 struct FileSystemSync {
     let fd: Int32
+    private let coordinator: SyncCoordinator
 
     init(path: String) throws {
         fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw GitStoreError.io(operation: "open", path: path, errno: errno) }
+        var info = Glibc.stat()
+        fstat(fd, &info)
+        coordinator = SyncCoordinator.shared(forDevice: UInt64(info.st_dev))
     }
 
+    /// Returns once everything written before the call is on disk.
     func sync() throws {
-        guard scimgit_syncfs(fd) == 0 else { throw GitStoreError.io(operation: "syncfs", path: "", errno: errno) }
+        try coordinator.sync(using: fd)
     }
 
     func close() { _ = Glibc.close(fd) }
+}
+
+/// Group flushing for one file system: a `syncfs` started after a caller's writes covers
+/// them, so callers that arrive while one runs wait for the next, which covers them all.
+final class SyncCoordinator: @unchecked Sendable {
+    private let condition = NSCondition()
+    /// Flushes asked for, and completed: a caller's ticket is covered once `completed`
+    /// reaches it.
+    private var requested: UInt64 = 0
+    private var completed: UInt64 = 0
+    private var running = false
+    /// The tickets flushes that failed were to cover, with the error (rare: a dying disk).
+    private var failures: [(tickets: ClosedRange<UInt64>, errno: Int32)] = []
+
+    private let flush: @Sendable (Int32) -> Int32
+
+    init(flush: @escaping @Sendable (Int32) -> Int32 = { scimgit_syncfs($0) }) {
+        self.flush = flush
+    }
+
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var byDevice: [UInt64: SyncCoordinator] = [:]
+
+    static func shared(forDevice device: UInt64) -> SyncCoordinator {
+        lock.withLock {
+            if let existing = byDevice[device] { return existing }
+            let created = SyncCoordinator()
+            byDevice[device] = created
+            return created
+        }
+    }
+
+    func sync(using fd: Int32) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        requested += 1
+        let ticket = requested
+        while completed < ticket {
+            if running {
+                condition.wait()
+                continue
+            }
+            // This flush starts now: it covers every ticket handed out so far.
+            running = true
+            let covers = requested
+            condition.unlock()
+            let result = flush(fd)
+            let code = errno
+            condition.lock()
+            running = false
+            if result != 0 { failures.append(((completed + 1)...covers, code)) }
+            completed = covers
+            condition.broadcast()
+        }
+        if let failure = failures.last(where: { $0.tickets.contains(ticket) }) {
+            throw GitStoreError.io(operation: "syncfs", path: "", errno: failure.errno)
+        }
+    }
 }
