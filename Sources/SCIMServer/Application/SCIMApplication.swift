@@ -63,37 +63,55 @@ func buildApplication(
     logger: Logger,
     onServerRunning: @escaping @Sendable (_ boundPort: Int) async -> Void
 ) throws -> some ApplicationProtocol {
-    try configuration.validate()
-    let connections = ConnectionTracker(maxConnections: configuration.maxConnections, logger: logger)
-    let router = SCIMRouterFactory.makeRouter(stores, configuration: configuration, connections: connections, logger: logger)
-    let firstRequestTimeout = TimeAmount(configuration.firstRequestTimeout)
-    let http1: HTTPServerBuilder = .http1(configuration: .init(
-        additionalChannelHandlers: [
-            ConnectionTrackingHandler(tracker: connections),
-            FirstRequestTimeoutHandler(timeout: firstRequestTimeout),
-            ConnectionCloseHandler(),
-        ],
-        idleTimeout: TimeAmount(configuration.idleTimeout)))
-    let server: HTTPServerBuilder
-    if let tls = configuration.tls {
-        server = try .tls(http1, tlsConfiguration: tls.serverConfiguration())
-    } else {
-        server = http1
-    }
-    let fallbackPort = configuration.port
+    let parts = try SCIMServerParts(stores, configuration: configuration, logger: logger)
+    let fallbackPort = parts.fallbackPort
     return Application(
-        router: router,
-        server: server,
+        router: parts.router,
+        server: parts.serverBuilder,
         configuration: ApplicationConfiguration(
-            address: .hostname(configuration.host, port: configuration.port),
-            serverName: configuration.serverName,
-            // The backstop: past the cap plus the sockets of evicted connections not yet
-            // released, stop accepting until one closes rather than run out of descriptors.
-            availableConnectionsDelegate: .maximum(configuration.maxConnections + ConnectionTracker.closingAllowance, logger: logger)),
+            address: parts.serverConfiguration.address,
+            serverName: parts.serverConfiguration.serverName,
+            availableConnectionsDelegate: parts.serverConfiguration.availableConnectionsDelegate),
         onServerRunning: { channel in
             await onServerRunning(channel.localAddress?.port ?? fallbackPort)
         },
         logger: logger)
+}
+
+/// What a SCIM server is made of, however it is run: the router (middlewares and routes),
+/// the HTTP/1 child channel (connection tracking, the first-request timeout, closing after
+/// `Connection: close`, TLS), and the listener's settings.
+struct SCIMServerParts {
+    let router: Router<SCIMRequestContext>
+    let serverBuilder: HTTPServerBuilder
+    let serverConfiguration: ServerConfiguration
+    let fallbackPort: Int
+
+    init(_ stores: ServedStores, configuration: SCIMServerConfiguration, logger: Logger) throws {
+        try configuration.validate()
+        let connections = ConnectionTracker(maxConnections: configuration.maxConnections, logger: logger)
+        router = SCIMRouterFactory.makeRouter(stores, configuration: configuration, connections: connections, logger: logger)
+        let firstRequestTimeout = TimeAmount(configuration.firstRequestTimeout)
+        let http1: HTTPServerBuilder = .http1(configuration: .init(
+            additionalChannelHandlers: [
+                ConnectionTrackingHandler(tracker: connections),
+                FirstRequestTimeoutHandler(timeout: firstRequestTimeout),
+                ConnectionCloseHandler(),
+            ],
+            idleTimeout: TimeAmount(configuration.idleTimeout)))
+        if let tls = configuration.tls {
+            serverBuilder = try .tls(http1, tlsConfiguration: tls.serverConfiguration())
+        } else {
+            serverBuilder = http1
+        }
+        serverConfiguration = ServerConfiguration(
+            address: .hostname(configuration.host, port: configuration.port),
+            serverName: configuration.serverName,
+            // The backstop: past the cap plus the sockets of evicted connections not yet
+            // released, stop accepting until one closes rather than run out of descriptors.
+            availableConnectionsDelegate: .maximum(configuration.maxConnections + ConnectionTracker.closingAllowance, logger: logger))
+        fallbackPort = configuration.port
+    }
 }
 
 /// Assembles the router: middlewares in order, then every route of `SCIMRoutes` under the

@@ -151,12 +151,11 @@ struct ServeCommand: AsyncParsableCommand {
         let banner = "scimgit \(Version.current) serving \(store.path) (\(counts.users) users, \(counts.groups) groups, \(durability.rawValue) writes)"
         let tokenLine = generated.map { "API token (shown once; only its hash is kept): \($0)" }
             ?? "API tokens: \((configured.names + ((try? tokenStore.list().map(\.name)) ?? [])).joined(separator: ", "))"
-        let app = try buildSCIMApplication(service: directory, configuration: configuration, logger: logger) { [configuration] port in
-            // Unbuffered: scripts and tests wait for the Base URL line.
-            FileHandle.standardOutput.write(Data("\(banner)\nBase URL: \(configuration.displayBaseURL(boundPort: port))\n\(tokenLine)\n".utf8))
-        }
         do {
-            try await app.runService()
+            try await SCIMServerRunner.run(service: directory, configuration: configuration, logger: logger) { [configuration] port in
+                // Unbuffered: scripts and tests wait for the Base URL line.
+                FileHandle.standardOutput.write(Data("\(banner)\nBase URL: \(configuration.displayBaseURL(boundPort: port))\n\(tokenLine)\n".utf8))
+            }
         } catch {
             try? directory.close()
             throw error
@@ -176,11 +175,10 @@ struct ServeCommand: AsyncParsableCommand {
         stores.start()
         let count = try root.tenants().count
         let banner = "scimgit \(Version.current) serving \(count) tenant\(count == 1 ? "" : "s") in \(root.path) (\(durability.rawValue) writes; tenants added later are served too)"
-        let app = try buildSCIMApplication(tenants: stores, registry: registry, configuration: configuration, logger: logger) { [configuration] port in
-            FileHandle.standardOutput.write(Data("\(banner)\nBase URL: \(configuration.displayBaseURL(boundPort: port))/{tenant}\nAPI tokens: each tenant's own (scimgit tenant add, scimgit token add NAME --repo \(root.path)/TENANT)\n".utf8))
-        }
         do {
-            try await app.runService()
+            try await SCIMServerRunner.run(tenants: stores, registry: registry, configuration: configuration, logger: logger) { [configuration] port in
+                FileHandle.standardOutput.write(Data("\(banner)\nBase URL: \(configuration.displayBaseURL(boundPort: port))/{tenant}\nAPI tokens: each tenant's own (scimgit tenant add, scimgit token add NAME --repo \(root.path)/TENANT)\n".utf8))
+            }
         } catch {
             await stores.closeAll()
             throw error

@@ -36,12 +36,18 @@ final class CommandProcess: @unchecked Sendable {
         process.standardInput = FileHandle.nullDevice
         out.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
-            guard let self, !data.isEmpty else { return }
+            // At the end of the stream every call reads nothing: stop listening (else the
+            // handler spins for as long as the pipe lives).
+            if data.isEmpty { handle.readabilityHandler = nil; return }
+            guard let self else { return }
             self.lock.withLock { self.output += String(decoding: data, as: UTF8.self) }
         }
         err.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
-            guard let self, !data.isEmpty else { return }
+            // At the end of the stream every call reads nothing: stop listening (else the
+            // handler spins for as long as the pipe lives).
+            if data.isEmpty { handle.readabilityHandler = nil; return }
+            guard let self else { return }
             self.lock.withLock { self.errors += String(decoding: data, as: UTF8.self) }
         }
         try process.run()

@@ -74,7 +74,10 @@ final class ServerProcess: @unchecked Sendable {
         lock.withLock { output = ""; baseURL = "" }
         pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
-            guard let self, !data.isEmpty else { return }
+            // At the end of the stream every call reads nothing: stop listening (else the
+            // handler spins for as long as the pipe lives).
+            if data.isEmpty { handle.readabilityHandler = nil; return }
+            guard let self else { return }
             self.lock.withLock { self.output += String(decoding: data, as: UTF8.self) }
         }
         try process.run()
@@ -97,6 +100,13 @@ final class ServerProcess: @unchecked Sendable {
     func stop() -> Int32 {
         guard let process, process.isRunning else { return process?.terminationStatus ?? 0 }
         process.terminate()
+        // A server that does not finish its SIGTERM is a failure, never a hung test run.
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning {
+            Issue.record("scimgit serve did not stop within 60 s of SIGTERM:\n\(log)")
+            Foundation.kill(process.processIdentifier, SIGKILL)
+        }
         process.waitUntilExit()
         return process.terminationStatus
     }
