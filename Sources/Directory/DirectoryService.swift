@@ -13,8 +13,8 @@ import SCIMService
 ///
 /// An object the server holds, not a global: one process can serve several stores.
 public final class DirectoryService: ResourceService {
-    public let registry: SchemaRegistry
     public let store: GitStore
+    private let schemas: SchemaCatalog
     private let index: DirectoryIndex
     private let writer: DirectoryWriter
     private let renderer: ResourceRenderer
@@ -22,11 +22,12 @@ public final class DirectoryService: ResourceService {
     private let searchEngine: SearchEngine
     private let logger: Logger
 
-    /// Opens the directory over an open store: builds the indexes from its files and
-    /// starts the writer.
+    /// Opens the directory over an open store: builds the indexes from its files, reads
+    /// the store's schemas (`Schemas/`, attached to `registry`) and starts the writer.
     public init(store: GitStore, registry: SchemaRegistry = .standard, logger: Logger = Logger(label: "scimgit.directory")) throws {
-        self.registry = registry
         self.store = store
+        schemas = SchemaCatalog(base: registry, logger: logger)
+        schemas.reload(from: store, at: store.head)
         self.logger = logger
         let index = DirectoryIndex()
         self.index = index
@@ -42,7 +43,7 @@ public final class DirectoryService: ResourceService {
         searchEngine = SearchEngine(index: index, store: resources, renderer: renderer, logger: logger)
         writer = DirectoryWriter(
             store: store, index: index, indexer: indexer,
-            planner: WritePlanner(registry: registry, clock: Clock()), logger: logger
+            schemas: schemas, clock: Clock(), logger: logger
         )
         writer.start()
     }
@@ -81,6 +82,10 @@ public final class DirectoryService: ResourceService {
         return (try indexer.build(), "from every file")
     }
 
+    /// The schemas requests are checked against: the base registry and the store's own,
+    /// as of the last commit the server took in.
+    public var registry: SchemaRegistry { schemas.registry }
+
     /// Users and groups in the store.
     public var counts: (users: Int, groups: Int) {
         index.read { ($0.order[.user]?.count ?? 0, $0.order[.group]?.count ?? 0) }
@@ -102,6 +107,11 @@ public final class DirectoryService: ResourceService {
         if let ifNoneMatch, ifNoneMatch.matches(version) { return .notModified(version: version) }
         return .resource(try resources.render(
             bytes, kind, id, type: type, projection: projection, baseURL: context.baseURL, renderer: renderer, version: version))
+    }
+
+    public func currentRegistry(context: Caller) async throws(SCIMError) -> SchemaRegistry {
+        try await followHead(context)
+        return registry
     }
 
     public func search(_ types: [ResourceType], _ request: SearchRequest, context: Caller) async throws(SCIMError) -> SearchResult {

@@ -11,7 +11,13 @@ import SCIM
 /// `projection` is applied to what is returned (for a Group, members excluded by it are
 /// never even loaded).
 public protocol ResourceService: Sendable {
+    /// The schemas requests are checked against (a store may declare its own, and change
+    /// them while the server runs).
     var registry: SchemaRegistry { get }
+
+    /// `registry` after taking in whatever changed it from outside (a `scimgit schema add`
+    /// committed a moment ago): what discovery answers from.
+    func currentRegistry(context: Caller) async throws(SCIMError) -> SchemaRegistry
 
     /// With `ifNoneMatch`, a current version in it is answered `.notModified` before
     /// anything is rendered.
@@ -38,4 +44,9 @@ public protocol ResourceService: Sendable {
     ) async throws(SCIMError) -> ResourceRecord
 
     func delete(_ type: ResourceType, id: String, precondition: EntityTagList?, context: Caller) async throws(SCIMError)
+}
+
+extension ResourceService {
+    /// A service whose schemas never change answers with them.
+    public func currentRegistry(context: Caller) async throws(SCIMError) -> SchemaRegistry { registry }
 }

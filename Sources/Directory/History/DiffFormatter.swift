@@ -7,6 +7,16 @@ public enum DiffFormatter {
     public static func text(_ diff: StoreDiff) -> String {
         guard !diff.isEmpty else { return "no changes to users or groups\n" }
         var lines: [String] = []
+        if !diff.schemas.isEmpty {
+            lines.append(StoreSchemas.folder)
+            for change in diff.schemas {
+                let sign = change.change == .added ? "+" : change.change == .removed ? "-" : "~"
+                let extends = change.resourceType.isEmpty ? "" : " (\(DisplayText.escaped(change.resourceType, limit: 40)))"
+                lines.append("  \(sign) \(DisplayText.escaped(change.urn, limit: 200))\(extends)")
+                if let problem = change.problem { lines.append("      ! \(DisplayText.escaped(problem, limit: 300))") }
+                for line in change.lines { lines.append("      \(DisplayText.escaped(line, limit: 300))") }
+            }
+        }
         for kind in ResourceKind.all {
             let changes = diff.changes.filter { $0.kind == kind }
             guard !changes.isEmpty else { continue }
@@ -37,6 +47,10 @@ public enum DiffFormatter {
                 let count = diff.changes.filter { $0.kind == kind && $0.change == change }.count
                 if count > 0 { parts.append("\(sign)\(count) \(noun)\(count == 1 ? "" : "s")") }
             }
+        }
+        for (sign, change) in [("+", ResourceChange.Kind.added), ("-", .removed), ("~", .modified)] {
+            let count = diff.schemas.filter { $0.change == change }.count
+            if count > 0 { parts.append("\(sign)\(count) schema\(count == 1 ? "" : "s")") }
         }
         return parts.isEmpty ? "no changes" : parts.joined(separator: ", ")
     }

@@ -2,7 +2,8 @@ import GitStore
 import SCIM
 
 /// Turns the tree diff between two commits into SCIM changes: users and groups added,
-/// removed, or modified attribute by attribute, and memberships added and removed.
+/// removed, or modified attribute by attribute, memberships added and removed, and schema
+/// declarations changed.
 /// Costs in proportion to what changed (unchanged subtrees are skipped), not to the size
 /// of the store.
 public struct HistoryDiff {
@@ -68,7 +69,7 @@ public struct HistoryDiff {
                 names[member] = try memberName(member, at: new) ?? old.flatMap { try memberName(member, at: $0) }
             }
         }
-        return StoreDiff(from: old, to: new, changes: changes, memberNames: names)
+        return StoreDiff(from: old, to: new, changes: changes, memberNames: names, schemas: try SchemaChange.changes(in: store, from: old, to: new))
     }
 
     private func memberName(_ id: String, at commit: ObjectID) throws -> String? {

@@ -44,14 +44,17 @@ public struct StoreDiff: Sendable {
     public var changes: [ResourceChange]
     /// Names of the members that appear in `changes`, for display (id → userName/displayName).
     public var memberNames: [String: String]
+    /// Schema declarations added, removed or changed (`Schemas/`).
+    public var schemas: [SchemaChange] = []
 
-    public var isEmpty: Bool { changes.isEmpty }
+    public var isEmpty: Bool { changes.isEmpty && schemas.isEmpty }
 
     public var json: JSONValue {
         .object([
             "from": from.map { .string($0.hex) } ?? .null,
             "to": .string(to.hex),
             "changes": .array(changes.map(\.json)),
+            "schemas": .array(schemas.map(\.json)),
         ])
     }
 }

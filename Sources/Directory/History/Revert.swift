@@ -59,7 +59,7 @@ public struct Revert {
         // Per path: the chain of (before, after) blobs the chosen commits made, oldest first.
         var chains: [String: [(commit: CommitInfo, old: ObjectID?, new: ObjectID?)]] = [:]
         for info in ordered {
-            for folder in StoreLayout.ownedFolders {
+            for folder in StoreLayout.ownedFolders + [StoreSchemas.folder] {
                 for change in try store.diff(from: info.parents.first, to: info.id, under: folder) {
                     if let kind = change.oldKind, kind != .file {
                         // Undoing this change would put the link (or submodule) back.
@@ -76,13 +76,19 @@ public struct Revert {
         var lines: [String] = []
         let now = SCIMDateTime(timeIntervalSince1970: Date().timeIntervalSince1970).description
         for (path, chain) in chains.sorted(by: { $0.key < $1.key }) {
-            guard let entry = StoreLayout.entry(at: path) else { continue }
+            let entry = StoreLayout.entry(at: path)
+            guard entry != nil || StoreSchemas.isSchemaPath(path) else { continue }
             let current = try store.entry(at: path, in: head)?.blob
             let expected = chain.last!.new
             let target = chain.first!.old
             let gap = zip(chain.dropFirst(), chain).contains { $0.old != $1.new }
             if current == expected && !gap {
                 if current != target { changes[path] = target.map { .restore($0) } ?? .delete }
+                continue
+            }
+            // A schema declaration changed again later: the later change would be lost.
+            guard let entry else {
+                problems.append("schema file \(path) (changed again later)")
                 continue
             }
             // group.json whose only later change is meta (membership bumps): merge.
@@ -203,6 +209,12 @@ public struct Revert {
     }
 
     private func describe(_ path: String, _ change: FileChange, head: ObjectID) throws -> String {
+        if StoreSchemas.isSchemaPath(path) {
+            let file = String(path.dropFirst(StoreSchemas.folder.count + 1))
+            let urn = file.hasSuffix(".json") ? String(file.dropLast(5)) : file
+            if case .delete = change { return "remove schema \(CommitMessage.quote(urn, limit: 200))" }
+            return "\(try store.blob(at: path, in: head) == nil ? "restore" : "revert") schema \(CommitMessage.quote(urn, limit: 200))"
+        }
         switch StoreLayout.entry(at: path) {
         case let .resource(kind, id):
             let verb: String

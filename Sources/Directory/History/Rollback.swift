@@ -79,6 +79,10 @@ public struct Rollback {
             let ids = Set((reactivated + deactivated).map(\.id))
             phrase("restore", modified.filter { !ids.contains($0.id) }, noun)
         }
+        for change in diff.schemas {
+            let verb = change.change == .added ? "restore" : change.change == .removed ? "remove" : "restore"
+            parts.append("\(verb) schema \(CommitMessage.quote(change.urn, limit: 120))")
+        }
         return parts.isEmpty ? "no changes" : parts.joined(separator: ", ")
     }
 }

@@ -5,7 +5,8 @@ import SCIM
 /// `scimgit verify`: checks a store an admin may have edited by hand. Every file under
 /// `Users/` and `Groups/` must be where the layout puts it, be canonical JSON of its
 /// resource type with the id its name says, names must be unique, every membership must
-/// point at an existing group and member, and `git fsck` must be clean.
+/// point at an existing group and member, every file under `Schemas/` must be a valid
+/// schema declaration (resources are checked against them), and `git fsck` must be clean.
 public struct StoreVerifier {
     let store: GitStore
     let registry: SchemaRegistry
@@ -24,6 +25,12 @@ public struct StoreVerifier {
     public func verify(runFsck: Bool = true) throws -> [Problem] {
         var problems: [Problem] = []
         guard let head = store.head else { return [] }
+        // Resources are checked against the schemas the store declares at HEAD.
+        let schemas = try StoreSchemas.load(from: store, at: head, base: registry)
+        for problem in schemas.problems {
+            problems.append(Problem(path: problem.path, message: "not a valid schema, so the server leaves it out: \(problem.detail)"))
+        }
+        let registry = schemas.registry
         let validator = ResourceValidator(registry: registry)
         var names: [ResourceKind: [String: String]] = [:]
         var existing: [String: ResourceKind] = [:]
@@ -41,7 +48,7 @@ public struct StoreVerifier {
                 }
                 switch entry {
                 case let .resource(kind, id):
-                    check(file.path, id: id, kind: kind, blob: file.blob, validator, &problems, &names)
+                    check(file.path, id: id, kind: kind, type: kind.resourceType(in: registry), blob: file.blob, validator, &problems, &names)
                     existing[id] = kind
                 case let .membership(group, member):
                     memberships.append((file.path, group, member, file.blob))
@@ -68,7 +75,7 @@ public struct StoreVerifier {
     }
 
     private func check(
-        _ path: String, id: String, kind: ResourceKind, blob: ObjectID, _ validator: ResourceValidator,
+        _ path: String, id: String, kind: ResourceKind, type: ResourceType, blob: ObjectID, _ validator: ResourceValidator,
         _ problems: inout [Problem], _ names: inout [ResourceKind: [String: String]]
     ) {
         guard let bytes = try? store.readBlob(blob) else {
@@ -92,7 +99,6 @@ public struct StoreVerifier {
         if object["id"]?.stringValue != id {
             problems.append(Problem(path: path, message: "its id is \(object["id"].map { $0.serializedString(.compact) } ?? "missing"), the file name says \(id)"))
         }
-        let type = kind.resourceType(in: registry)
         if object["meta"]?["resourceType"]?.stringValue != type.name {
             problems.append(Problem(path: path, message: "meta.resourceType should be \(type.name)"))
         }

@@ -91,6 +91,7 @@ public enum StoreLayout {
       digits of its id (so no folder grows large).
     - `Groups/9c/0e/<id>/group.json` — a group's own attributes.
     - `Groups/9c/0e/<id>/members/3f/<member id>.json` — one small file per member of the group.
+    - `Schemas/<urn>.json` — custom schema extensions (`scimgit schema add`), if any.
 
     Read the history with `git log -p`, or in SCIM terms with `scimgit log` and `scimgit diff`.
     Do not edit files by hand while the server runs: change them through the SCIM API, or use

@@ -13,8 +13,12 @@ final class DirectoryWriter: @unchecked Sendable {
     private let store: GitStore
     private let index: DirectoryIndex
     private let indexer: Indexer
-    private let planner: WritePlanner
+    private let schemas: SchemaCatalog
+    private let clock: Clock
     private let logger: Logger
+    /// Values of the extension attributes declared unique, built on the first write that
+    /// needs them; only this writer's thread touches it.
+    private let uniqueValues = UniqueValueIndex()
     private let condition = NSCondition()
     private var queue: [Job] = []
     private var stopped = false
@@ -28,11 +32,12 @@ final class DirectoryWriter: @unchecked Sendable {
         var continuation: CheckedContinuation<WriteResult, any Error>
     }
 
-    init(store: GitStore, index: DirectoryIndex, indexer: Indexer, planner: WritePlanner, logger: Logger) {
+    init(store: GitStore, index: DirectoryIndex, indexer: Indexer, schemas: SchemaCatalog, clock: Clock, logger: Logger) {
         self.store = store
         self.index = index
         self.indexer = indexer
-        self.planner = planner
+        self.schemas = schemas
+        self.clock = clock
         self.logger = logger
     }
 
@@ -107,9 +112,7 @@ final class DirectoryWriter: @unchecked Sendable {
     private func followExternalHead() {
         do {
             try store.write { session in
-                if let move = session.headMove {
-                    index.write { state in indexer.apply(move.changes.map(\.path), to: &state) }
-                }
+                if let move = session.headMove { take(move) }
             }
         } catch let error as GitStoreError where error.isBusy {
             // Another writer holds the store: the next idle tick or request follows.
@@ -122,10 +125,9 @@ final class DirectoryWriter: @unchecked Sendable {
         var outcomes = [Result<WriteResult, SCIMError>?](repeating: nil, count: jobs.count)
         do {
             try store.write { session in
-                if let move = session.headMove {
-                    index.write { state in indexer.apply(move.changes.map(\.path), to: &state) }
-                }
-                var view = WriteView(index: index, store: store, pending: PendingChanges())
+                if let move = session.headMove { take(move) }
+                let planner = WritePlanner(registry: schemas.registry, clock: clock)
+                var view = WriteView(index: index, store: store, pending: PendingChanges(), uniqueValues: uniqueValues)
                 var specs: [CommitSpec] = []
                 var planned: [(job: Int, result: WriteResult)] = []
                 for (position, job) in jobs.enumerated() {
@@ -147,6 +149,7 @@ final class DirectoryWriter: @unchecked Sendable {
                 if !specs.isEmpty { _ = try session.commit(specs) }
                 let pending = view.pending
                 index.write { state in DirectoryWriter.publish(pending, to: &state) }
+                uniqueValues.publish(pending)
                 for (position, result) in planned { outcomes[position] = .success(result) }
             }
         } catch {
@@ -163,6 +166,17 @@ final class DirectoryWriter: @unchecked Sendable {
             case nil: job.continuation.resume(throwing: SCIMError.internalError("write was not processed"))
             }
         }
+    }
+
+    /// Takes in a HEAD moved by someone else: the indexes follow the changed paths, the
+    /// schemas are read again when `Schemas/` changed, and the unique values are rebuilt
+    /// on the next write that needs them.
+    private func take(_ move: HeadMove) {
+        index.write { state in indexer.apply(move.changes.map(\.path), to: &state) }
+        if move.changes.contains(where: { StoreSchemas.isSchemaPath($0.path) }) {
+            schemas.reload(from: store, at: move.to)
+        }
+        if !move.changes.isEmpty { uniqueValues.invalidate() }
     }
 
     private func isSuccess(_ outcome: Result<WriteResult, SCIMError>?) -> Bool {

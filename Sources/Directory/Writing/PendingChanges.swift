@@ -62,6 +62,7 @@ struct WriteView {
     let index: DirectoryIndex
     let store: GitStore
     var pending: PendingChanges
+    let uniqueValues: UniqueValueIndex
 
     /// The resource's current document, or nil when it does not exist. Throws a 500 when
     /// its file is broken.

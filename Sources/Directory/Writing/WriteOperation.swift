@@ -10,6 +10,17 @@ enum WriteOperation: Sendable {
     case delete(ResourceType, id: String, EntityTagList?)
     /// No write: only take in a HEAD moved by someone else (before a read).
     case sync
+
+    /// The same operation with its type as `planner`'s schemas declare it.
+    func resolved(in planner: WritePlanner) -> WriteOperation {
+        switch self {
+        case let .create(type, body): return .create(planner.current(type), body)
+        case let .replace(type, id, body, precondition): return .replace(planner.current(type), id: id, body, precondition)
+        case let .patch(type, id, request, precondition): return .patch(planner.current(type), id: id, request, precondition)
+        case let .delete(type, id, precondition): return .delete(planner.current(type), id: id, precondition)
+        case .sync: return .sync
+        }
+    }
 }
 
 /// What a write leaves behind, for the answer: the resource as now stored (nil after a

@@ -27,7 +27,7 @@ extension WritePlanner {
         let requested = attributes.removeValue(forKey: "members")?.arrayValue ?? []
         let id = WritePlanner.newID()
         let stored = StoredDocument(kind: .group, document: stamped(attributes, id: id, type: type, created: nil))
-        try checkUniqueName(stored.name, kind: .group, for: id, view)
+        try checkUnique(stored, id: id, type: type, view)
         let added = try resolveMembers(requested, group: id, view)
         view.pending.put(id, stored, previousName: nil)
         var files: [String: FileChange] = [ResourceKind.group.path(of: id): .write(stored.bytes)]
@@ -88,7 +88,7 @@ extension WritePlanner {
         }
         let created = current.document["meta"]?["created"]?.stringValue
         let stored = StoredDocument(kind: .group, document: stamped(cleaned, id: id, type: type, created: created))
-        try checkUniqueName(stored.name, kind: .group, for: id, view)
+        try checkUnique(stored, id: id, type: type, view)
         view.pending.put(id, stored, previousName: current.name)
         var files: [String: FileChange] = [ResourceKind.group.path(of: id): .write(stored.bytes)]
         for member in added {

@@ -12,7 +12,7 @@ extension WritePlanner {
         guard case let .object(attributes) = validated.resource else { throw SCIMError.invalidSyntax("a \(type.name) must be a JSON object") }
         let stored = StoredDocument(kind: kind, document: stamped(attributes, id: WritePlanner.newID(), type: type, created: nil))
         let id = stored.document["id"]!.stringValue!
-        try checkUniqueName(stored.name, kind: kind, for: id, view)
+        try checkUnique(stored, id: id, type: type, view)
         view.pending.put(id, stored, previousName: nil)
         var message = CommitMessage(
             subject: "Create \(kind.noun) \(CommitMessage.quote(stored.name))", operation: "POST", resource: "\(kind.typeID)/\(id)", name: stored.name, context: context)
@@ -60,7 +60,7 @@ extension WritePlanner {
         }
         let created = current.document["meta"]?["created"]?.stringValue
         let stored = StoredDocument(kind: kind, document: stamped(cleaned, id: id, type: type, created: created))
-        try checkUniqueName(stored.name, kind: kind, for: id, view)
+        try checkUnique(stored, id: id, type: type, view)
         view.pending.put(id, stored, previousName: current.name)
         var message = CommitMessage(
             subject: CommitMessage.subject(kind, name: current.name, changes: changes),

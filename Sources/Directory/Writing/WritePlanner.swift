@@ -19,8 +19,15 @@ struct WritePlanner {
         self.clock = clock
     }
 
+    /// `type` as the schemas of this batch declare it: a request resolved its type before
+    /// the schemas changed (a `scimgit schema add` taken in just now) is checked against
+    /// the new ones.
+    func current(_ type: ResourceType) -> ResourceType {
+        registry.resourceType(id: type.id) ?? type
+    }
+
     func plan(_ operation: WriteOperation, view: inout WriteView, context: Caller) throws(SCIMError) -> PlannedWrite {
-        switch operation {
+        switch operation.resolved(in: self) {
         case .sync:
             return PlannedWrite(changes: [:], message: nil, result: WriteResult())
         // A kind whose resources hold members is planned as a group (member files, the
@@ -66,10 +73,14 @@ struct WritePlanner {
         }
     }
 
-    func checkUniqueName(_ name: String, kind: ResourceKind, for id: String, _ view: WriteView) throws(SCIMError) {
-        if let holder = view.id(named: name, kind: kind), holder != id {
-            throw SCIMError.uniqueness("\(kind.nameAttribute) \"\(name)\" is already used by \(kind.noun) \(holder)")
+    /// The name (userName, a group's displayName) and every attribute a schema declares
+    /// unique must not be held by another resource of the kind.
+    func checkUnique(_ stored: StoredDocument, id: String, type: ResourceType, _ view: WriteView) throws(SCIMError) {
+        let kind = stored.kind
+        if let holder = view.id(named: stored.name, kind: kind), holder != id {
+            throw SCIMError.uniqueness("\(kind.nameAttribute) \"\(stored.name)\" is already used by \(kind.noun) \(holder)")
         }
+        try view.uniqueValues.check(stored.document, id: id, kind: kind, type: type, view: view)
     }
 
     /// The document as stored: the validated attributes plus `id` and `meta` (no location,

@@ -2,7 +2,7 @@ import Hummingbird
 import SCIM
 
 /// The discovery endpoints (RFC 7644 §4): `/ServiceProviderConfig`, `/ResourceTypes` and
-/// `/Schemas`, readable without a token, built from the service's registry and the server's
+/// `/Schemas`, readable without a token, built from the store's schemas and the server's
 /// real settings. A `filter` on them is refused with `403`, as §4 recommends, so a client
 /// cannot believe it filtered.
 extension SCIMHandlers {
@@ -11,30 +11,35 @@ extension SCIMHandlers {
         return SCIMResponse.json(Discovery.serviceProviderConfig(serviceProvider, baseURL: baseURL(request)))
     }
 
-    func resourceTypes(request: Request) throws -> Response {
+    func resourceTypes(request: Request, context: SCIMRequestContext) async throws -> Response {
         try refuseFilter(request, endpoint: "/ResourceTypes")
-        return SCIMResponse.json(Discovery.resourceTypes(service.registry, baseURL: baseURL(request)))
+        return SCIMResponse.json(Discovery.resourceTypes(try await registry(request, context), baseURL: baseURL(request)))
     }
 
-    func resourceType(request: Request, context: SCIMRequestContext) throws -> Response {
+    func resourceType(request: Request, context: SCIMRequestContext) async throws -> Response {
         let id = try pathID(context)
-        guard let json = Discovery.resourceType(id: id, in: service.registry, baseURL: baseURL(request)) else {
+        guard let json = Discovery.resourceType(id: id, in: try await registry(request, context), baseURL: baseURL(request)) else {
             throw SCIMError.notFound("no resource type \"\(id)\"")
         }
         return SCIMResponse.json(json)
     }
 
-    func schemas(request: Request) throws -> Response {
+    func schemas(request: Request, context: SCIMRequestContext) async throws -> Response {
         try refuseFilter(request, endpoint: "/Schemas")
-        return SCIMResponse.json(Discovery.schemas(service.registry, baseURL: baseURL(request)))
+        return SCIMResponse.json(Discovery.schemas(try await registry(request, context), baseURL: baseURL(request)))
     }
 
-    func schema(request: Request, context: SCIMRequestContext) throws -> Response {
+    func schema(request: Request, context: SCIMRequestContext) async throws -> Response {
         let id = try pathID(context)
-        guard let json = Discovery.schema(id: id, in: service.registry, baseURL: baseURL(request)) else {
+        guard let json = Discovery.schema(id: id, in: try await registry(request, context), baseURL: baseURL(request)) else {
             throw SCIMError.notFound("no schema \"\(id)\"")
         }
         return SCIMResponse.json(json)
+    }
+
+    /// The store's schemas as of now (a schema committed a moment ago is listed).
+    private func registry(_ request: Request, _ context: SCIMRequestContext) async throws -> SchemaRegistry {
+        try await service.currentRegistry(context: serviceContext(request, context))
     }
 
     private func refuseFilter(_ request: Request, endpoint: String) throws {

@@ -33,7 +33,7 @@ struct SCIMHandlers: Sendable {
     }
 
     func respond(to endpoint: Endpoint, request: Request, context: SCIMRequestContext) async throws -> Response {
-        switch endpoint {
+        switch endpoint.resolved(in: service.registry) {
         case .list(let type): return try await list(type, request: request, context: context)
         case .search(let type): return try await search(type, request: request, context: context)
         case .create(let type): return try await create(type, request: request, context: context)
@@ -42,10 +42,10 @@ struct SCIMHandlers: Sendable {
         case .patch(let type): return try await patch(type, request: request, context: context)
         case .delete(let type): return try await delete(type, request: request, context: context)
         case .serviceProviderConfig: return try serviceProviderConfig(request: request)
-        case .resourceTypes: return try resourceTypes(request: request)
-        case .resourceType: return try resourceType(request: request, context: context)
-        case .schemas: return try schemas(request: request)
-        case .schema: return try schema(request: request, context: context)
+        case .resourceTypes: return try await resourceTypes(request: request, context: context)
+        case .resourceType: return try await resourceType(request: request, context: context)
+        case .schemas: return try await schemas(request: request, context: context)
+        case .schema: return try await schema(request: request, context: context)
         case .notImplemented(let feature): throw SCIMError.notImplemented("\(feature) is not supported by this server")
         }
     }

