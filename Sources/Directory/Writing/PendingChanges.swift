@@ -32,8 +32,6 @@ struct PendingChanges {
     var documents: [String: StoredDocument?] = [:]
     /// group → member → kind, or nil when removed.
     var memberships: [String: [String: ResourceKind?]] = [:]
-    /// group → member → display given by the client, or nil to clear it.
-    var displays: [String: [String: String?]] = [:]
     /// kind → lowercased unique name → id, or nil when the name was freed.
     var names: [ResourceKind: [String: String?]] = [:]
 
@@ -50,9 +48,8 @@ struct PendingChanges {
         documents[id] = .some(nil)
     }
 
-    mutating func setMember(_ member: String, of group: String, kind: ResourceKind?, display: String? = nil) {
+    mutating func setMember(_ member: String, of group: String, kind: ResourceKind?) {
         memberships[group, default: [:]][member] = .some(kind)
-        displays[group, default: [:]][member] = .some(display)
     }
 }
 
