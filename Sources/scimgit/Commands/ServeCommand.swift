@@ -101,7 +101,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("accepting at most \(connectionLimit) connections")
 
         var registry = SchemaRegistry.standard
-        //SHIM if strictSchemas { registry.undeclaredAttributes = .refuse }
+        if strictSchemas { registry.undeclaredAttributes = .refuse }
         for file in schemaExtensions {
             let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: file)))
             do {

@@ -1,2 +1,0 @@
-import SCIM
-extension ResourceType { var hidesStoredAttributes: Bool { false } }
