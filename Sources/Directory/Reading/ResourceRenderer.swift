@@ -26,7 +26,8 @@ struct ResourceRenderer {
         if include, let list = derived(stored.kind, id: id, baseURL: baseURL) {
             document[key] = .array(list)
         }
-        let output = projection.isDefault ? JSONValue.object(document) : projection.apply(to: .object(document), as: type)
+        // Stored writeOnly, `returned: never` and `request` values are projected out even by default.
+        let output = projection.isIdentity(for: type) ? JSONValue.object(document) : projection.apply(to: .object(document), as: type)
         return ResourceRecord(type: type, id: id, version: version, location: location, document: output)
     }
 
