@@ -32,6 +32,35 @@ struct FastRenderingTests {
         #expect(list["Resources"]?.arrayValue?.first?["groups"]?.arrayValue?.first?["value"]?.stringValue == eng.id)
     }
 
+    /// A custom extension's writeOnly (and `returned: never`/`request`) values are stored,
+    /// so no answer may come from the file's bytes as they are.
+    @Test func storedValuesThatAreNeverReturnedAreLeftOut() async throws {
+        let fixture = try DirectoryFixture()
+        var registry = SchemaRegistry.standard
+        try registry.loadExtensions(from: try JSONValue.parse(#"""
+            {"id":"urn:x:secret:2.0:User","attributes":[{"name":"pin","type":"string","mutability":"writeOnly","returned":"never"},
+             {"name":"note","type":"string","returned":"request"},{"name":"code","type":"string"}]}
+            """#), to: "User")
+        try fixture.directory.close()
+        fixture.directory = try DirectoryService(
+            store: try StoreSetup.open(at: fixture.folder.path + "/store", options: DirectoryFixture.serving), registry: registry)
+        let user = try #require(registry.user)
+        let body: JSONValue = ["userName": "ada@example.com", "urn:x:secret:2.0:User": ["pin": "4711", "note": "n", "code": "c"]]
+        let created = try await fixture.directory.create(user, document: body, projection: .default, context: fixture.okta)
+        let file = try String(contentsOfFile: fixture.root + "/" + ResourceKind.user.path(of: created.id), encoding: .utf8)
+        #expect(file.contains("4711"), "stored")
+        let patched = try await fixture.directory.patch(
+            user, id: created.id, request: try PatchRequest(json: try JSONValue.parse(#"{"Operations":[{"op":"replace","path":"urn:x:secret:2.0:User:code","value":"d"}]}"#)),
+            precondition: nil, projection: .default, context: fixture.okta)
+        let got = try await fixture.directory.get(user, id: created.id, projection: .default, context: fixture.okta)
+        let listed = try await fixture.directory.search([user], SearchRequest(), context: fixture.okta)
+        for answer in [created.serialized, patched.serialized, got.serialized, listed.serializedListResponse] {
+            let text = String(decoding: answer, as: UTF8.self)
+            #expect(!text.contains("4711") && !text.contains("\"note\""), "\(text)")
+            #expect(text.contains("\"code\""))
+        }
+    }
+
     @Test func aFileEditedByHandIsRenderedByParsing() async throws {
         let fixture = try DirectoryFixture()
         let ada = try await fixture.createUser("ada@example.com")

@@ -10,12 +10,7 @@ import SCIM
 /// date by each committed batch; when HEAD moves under the server or the schemas change,
 /// everything is read again on the next such write. Writer thread only.
 final class UniqueValueIndex: @unchecked Sendable {
-    /// One unique attribute of a resource type: `urn:…:User:employeeCode`.
-    struct Attribute: Hashable {
-        var urn: String
-        var definition: AttributeDefinition
-        var path: String { urn + ":" + definition.name }
-    }
+    typealias Attribute = UniqueAttribute
 
     private struct Values {
         var attributes: [Attribute]
@@ -27,28 +22,18 @@ final class UniqueValueIndex: @unchecked Sendable {
 
     private var kinds: [ResourceKind: Values] = [:]
 
-    /// The unique attributes `type`'s extensions declare (the core ones — userName, a
-    /// group's displayName — have their own index).
-    static func attributes(of type: ResourceType) -> [Attribute] {
-        var result: [Attribute] = []
-        for ext in type.extensions {
-            for definition in ext.schema.attributes where definition.uniqueness != .none && definition.type != .complex {
-                result.append(Attribute(urn: ext.schema.id, definition: definition))
-            }
-        }
-        return result
+    /// The unique attributes `type` declares, but the kind's name (userName, a group's
+    /// displayName), which has an index of its own.
+    static func attributes(of type: ResourceType, kind: ResourceKind) -> [Attribute] {
+        type.uniqueAttributes.filter { !($0.path.schema == nil && $0.path.subAttribute == nil && $0.path.attribute == kind.nameAttribute) }
     }
 
-    /// The keys of one document's unique values.
+    /// The keys of one document's unique values, each prefixed by its attribute's path.
     static func keys(of document: [String: JSONValue], _ attributes: [Attribute]) -> [String] {
         var keys: [String] = []
+        let resource = JSONValue.object(document)
         for attribute in attributes {
-            guard let value = document[attribute.urn]?[attribute.definition.name] else { continue }
-            let values: [JSONValue] = value.arrayValue ?? [value]
-            for value in values where !value.isUnassigned {
-                let text = ResourceSummary.key(value, caseExact: attribute.definition.caseExact)
-                keys.append(attribute.path + "\u{0}" + text)
-            }
+            for key in attribute.keys(in: resource) { keys.append(attribute.dotted + "\u{0}" + key) }
         }
         return keys
     }
@@ -59,7 +44,7 @@ final class UniqueValueIndex: @unchecked Sendable {
     /// Throws `409 uniqueness` when another resource — committed, or written earlier in
     /// this batch — holds one of `document`'s unique values.
     func check(_ document: [String: JSONValue], id: String, kind: ResourceKind, type: ResourceType, view: WriteView) throws(SCIMError) {
-        let attributes = UniqueValueIndex.attributes(of: type)
+        let attributes = UniqueValueIndex.attributes(of: type, kind: kind)
         guard !attributes.isEmpty else { return }
         let wanted = UniqueValueIndex.keys(of: document, attributes)
         guard !wanted.isEmpty else { return }

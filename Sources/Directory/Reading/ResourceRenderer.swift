@@ -26,10 +26,8 @@ struct ResourceRenderer {
         if include, let list = derived(stored.kind, id: id, baseURL: baseURL) {
             document[key] = .array(list)
         }
-        // Attributes stored but not returned by default (writeOnly, `returned: never` or
-        // `request`) need the projection even when the client asked for nothing.
-        let output = projection.isDefault && !type.hidesStoredAttributes
-            ? JSONValue.object(document) : projection.apply(to: .object(document), as: type)
+        // Stored writeOnly, `returned: never` and `request` values are projected out even by default.
+        let output = projection.isIdentity(for: type) ? JSONValue.object(document) : projection.apply(to: .object(document), as: type)
         return ResourceRecord(type: type, id: id, version: version, location: location, document: output)
     }
 
@@ -40,8 +38,6 @@ struct ResourceRenderer {
         bytes: [UInt8], kind: ResourceKind, type: ResourceType, id: String, baseURL: String, includeMembers: Bool? = nil,
         version known: String? = nil
     ) -> ResourceRecord? {
-        // The file's bytes are the answer only when every stored attribute is returned.
-        guard !type.hidesStoredAttributes else { return nil }
         let version = known ?? ResourceVersion.of(bytes)
         var spliced: [(key: String, value: [UInt8])] = []
         let include = kind.holdsMembers ? includeMembers ?? true : true

@@ -84,7 +84,7 @@ struct SearchEngine {
                 continue
             }
             let id = lists[list][offset - skipped]
-            if request.projection.isDefault, let kind = ResourceKind.of(types[list]) {
+            if request.projection.isIdentity(for: types[list]), let kind = ResourceKind.of(types[list]) {
                 if let record = try store.render(kind, id, type: types[list], baseURL: baseURL, renderer: renderer) { records.append(record) }
             } else if let stored = try load(types[list], id) {
                 records.append(renderer.render(stored, type: types[list], id: id, projection: request.projection, baseURL: baseURL))

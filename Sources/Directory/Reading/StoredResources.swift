@@ -35,7 +35,7 @@ struct StoredResources: Sendable {
         _ bytes: [UInt8], _ kind: ResourceKind, _ id: String, type: ResourceType, projection: Projection, baseURL: String,
         renderer: ResourceRenderer, version: String? = nil
     ) throws(SCIMError) -> ResourceRecord {
-        if projection.isDefault, let record = renderer.render(bytes: bytes, kind: kind, type: type, id: id, baseURL: baseURL, version: version) {
+        if projection.isIdentity(for: type), let record = renderer.render(bytes: bytes, kind: kind, type: type, id: id, baseURL: baseURL, version: version) {
             return record
         }
         let stored = try CommittedFiles.parse(bytes, path: kind.path(of: id), kind: kind)

@@ -15,8 +15,9 @@
 /// - Entra's `emails[type eq "work"].value eq "x"` — a value path followed by a
 ///   sub-attribute and a comparison — is accepted (see `Filter`).
 /// - With a resource type, unknown attributes, comparisons the attribute's type does
-///   not support (`active gt true`, `userName co 5`), and values of the wrong type are
-///   `400 invalidFilter`; an attribute under an extension URN the server does not know is
+///   not support (`active gt true`, `userName co 5`), values of the wrong type, and
+///   attributes that are never returned (`password`, any writeOnly or `returned: never`
+///   attribute, which the store keeps) are `400 invalidFilter`; an attribute under an extension URN the server does not know is
 ///   compared untyped. Nothing is ever silently matched-all or matched-none.
 /// - Bounded: more than 4096 bytes, or nesting (parentheses, `not`, brackets) deeper
 ///   than 64, is refused before any deep recursion.
@@ -208,11 +209,14 @@ struct FilterSyntaxParser {
                 throw makeError("inside [...] only sub-attribute names of \"\(parent.path.attribute)\" are allowed; found \"\(word)\" at position \(offset)")
             }
             let sub = try resolveSub(syntactic.attribute, of: parent, offset: offset)
+            try refuseHidden(sub.definition, word, offset: offset)
             path = AttributePath(attribute: sub.name)
             governing = sub.definition
         } else if let type {
             switch type.resolution(of: syntactic) {
             case .attribute(let resolved):
+                try refuseHidden(resolved.definition, word, offset: offset)
+                try refuseHidden(resolved.subDefinition, word, offset: offset)
                 path = resolved.path
                 governing = resolved.effectiveDefinition
                 attributeDefinition = resolved.definition
@@ -245,6 +249,7 @@ struct FilterSyntaxParser {
             // Entra: `emails[type eq "work"].value eq "x"`.
             let (name, subOffset) = try lexer.readSubAttribute()
             let sub = try resolveSub(name, of: context, offset: subOffset)
+            try refuseHidden(sub.definition, "\(word)[…].\(name)", offset: subOffset)
             let condition = try parseOperatorAndValue(
                 path: AttributePath(attribute: sub.name), governing: sub.definition, pathText: "\(word)[…].\(name)")
             return .valuePath(path, .and(inner, condition))
@@ -283,6 +288,14 @@ struct FilterSyntaxParser {
         }
         let value = try coerce(literal, op: op, governing: governing, pathText: pathText, offset: valueToken.offset)
         return .compare(path, op, value)
+    }
+
+    /// Values that are never returned (writeOnly, `returned: never`) are never compared
+    /// either: a filter that matched on them would reveal them one guess at a time.
+    private func refuseHidden(_ definition: AttributeDefinition?, _ text: String, offset: Int) throws(SCIMError) {
+        if let definition, definition.isNeverReturned {
+            throw makeError("\"\(text)\" is never returned, so it cannot be filtered on (position \(offset))")
+        }
     }
 
     /// The sub-attribute `name` of the filtered attribute (canonical when typed).

@@ -25,12 +25,21 @@
 ///   (`emails[type eq "work"].value`); `schemas` and `meta` are ignored, `id` equal
 ///   to the current id is ignored (Okta's rename), other readOnly attributes are
 ///   ignored, unknown attributes ignored (as in create/replace).
+/// - Undeclared extensions: a path or key under a URN no schema declares
+///   (`urn:…:Custom:2.0:User:costCenter`) is kept untyped, nested under the URN, exactly
+///   as `ResourceValidator` stores the same key in a POST body (`UndeclaredName` decides
+///   where the URN ends). With `SchemaRegistry.undeclaredAttributes == .refuse`, such a
+///   path or key, and an unknown attribute or sub-attribute in a value, is
+///   `400 invalidSyntax` naming it.
 /// - Mutability: a path naming a readOnly attribute or sub-attribute (`id` with another
 ///   value, `meta`, `groups`, `schemas`, `manager.displayName`) is `mutability`; so is
 ///   changing an immutable attribute that is set, or leaving a required attribute
 ///   unassigned (RFC 7644 §3.5.2).
 /// - Booleans may be strings (`"False"`), `manager` a bare id, `$ref` null.
-/// - `password` (writeOnly) is reported in `PatchOutcome.password`, never stored.
+/// - `password` (writeOnly) is reported in `PatchOutcome.password`, never stored; other
+///   writeOnly attributes are patched and stored like any other (and never returned).
+/// - Every value is checked as in create/replace (`ValueNormalizer`): types, enforced
+///   canonical values, one `primary`, no duplicate values.
 ///
 /// Groups: when a `MemberSet` is given, the resource comes without `members` and
 /// operations on `members` become deltas (`membersAdded`, `membersRemoved`) costing O(1)
@@ -82,7 +91,7 @@ struct PatchWorkspace {
     var members: MemberDelta?
     var password: String?
     private let originalID: JSONValue?
-    private let normalizer = ValueNormalizer(mode: .input)
+    private let normalizer: ValueNormalizer
     private let registry: SchemaRegistry
 
     init(document: [String: JSONValue], type: ResourceType, members: MemberDelta?, registry: SchemaRegistry) {
@@ -91,6 +100,21 @@ struct PatchWorkspace {
         self.members = members
         self.originalID = document["id"]
         self.registry = registry
+        self.normalizer = ValueNormalizer(mode: .input, undeclared: registry.undeclaredAttributes)
+    }
+
+    /// Under `UndeclaredAttributePolicy.refuse`, an undeclared name is an error; otherwise
+    /// the caller ignores it (unknown attributes) or keeps it (undeclared extensions).
+    private func refuseUndeclared(_ detail: String) throws(SCIMError) {
+        if registry.undeclaredAttributes == .refuse { throw .invalidSyntax("\(detail) (undeclared attributes are refused)") }
+    }
+
+    /// Whether the resource being patched shows `urn` to hold an extension: an object
+    /// stored under it, or a `schemas` entry.
+    private func holdsExtension(_ urn: String) -> Bool {
+        if document.key(matchingAttribute: urn) != nil { return true }
+        guard case .array(let listed)? = document["schemas"] else { return false }
+        return listed.contains { $0.stringValue.map { ASCII.equalsIgnoringCase($0, urn) } ?? false }
     }
 
     /// What an operation targets once its path is resolved.
@@ -123,18 +147,23 @@ struct PatchWorkspace {
                 throw .invalidPath("\"\(pathText)\" names a schema; it takes no filter or sub-attribute")
             }
             try applyExtensionObject(operation.op, urn: urn, schema: schema, value: operation.value)
-        case .attribute(let resolved) where resolved.definition == nil && path.subAttribute == nil && path.valueFilter == nil
-            && (document.key(matchingAttribute: attributePath.dotted) != nil || operation.value?.objectValue != nil):
-            // The path is a whole extension the server does not know (`urn:acme:…:User`).
-            try applyExtensionObject(operation.op, urn: document.key(matchingAttribute: attributePath.dotted) ?? attributePath.dotted, schema: nil, value: operation.value)
         case .attribute(let resolved):
+            if resolved.definition == nil {
+                try refuseUndeclared("schema \(resolved.extensionURN ?? attributePath.dotted) is not declared for \(type.name) resources (path \"\(pathText)\")")
+                if path.subAttribute == nil, path.valueFilter == nil,
+                   UndeclaredName.namesWholeExtension(attributePath.dotted, value: operation.value, isExtension: holdsExtension) {
+                    // The path is a whole extension the server does not know (`urn:acme:…:User`).
+                    try applyExtensionObject(operation.op, urn: document.key(matchingAttribute: attributePath.dotted) ?? attributePath.dotted, schema: nil, value: operation.value)
+                    return
+                }
+            }
             var target = Target(resolved: resolved, filter: path.valueFilter, sub: path.subAttribute, subDefinition: nil, text: pathText)
             if let definition = resolved.definition {
                 if let sub = path.subAttribute { target.subDefinition = definition.subAttribute(named: sub) }
                 try checkPathMutability(operation, target, definition)
                 if definition.mutability == .readOnly { return }  // `id` set to its own value
-                if definition.mutability == .writeOnly {
-                    try applyWriteOnly(operation.op, definition, operation.value)
+                if resolved.container == .core, ResourceType.isUnstoredPassword(definition) {
+                    try applyPassword(operation.op, operation.value)
                     return
                 }
             }
@@ -159,34 +188,47 @@ struct PatchWorkspace {
                 try applyExtensionObject(op, urn: schema.id, schema: schema, value: item)
                 continue
             }
+            let qualified = key.utf8.contains(UInt8(ascii: ":"))
             guard let notation = AttributePath.parseNotation(key) else {
                 // A key with a value filter (`emails[type eq "work"].value`) is applied as
-                // that path; anything else that is not an attribute name is ignored.
+                // that path; an object under a name that is no attribute path but has a
+                // colon (`urn:acme:1.0`) is an extension the server does not know, kept as
+                // sent (as in create/replace); anything else is ignored.
                 if key.utf8.contains(UInt8(ascii: "[")), (try? AttributePath.parse(key)) != nil {
                     try apply(PatchOperation(op: op, path: key, value: item))
+                } else if qualified, case .object = item {
+                    try applyExtensionObject(op, urn: key, schema: nil, value: item)
+                } else {
+                    try refuseUndeclared("\"\(key)\" is not an attribute of \(type.name) resources")
                 }
                 continue
             }
             switch type.resolution(of: notation) {
             case .wholeExtension(let urn, let schema):
                 try applyExtensionObject(op, urn: urn, schema: schema, value: item)
-            case .unknown:
-                // An extension the server does not know, given as an object: kept as sent.
-                if key.utf8.contains(UInt8(ascii: ":")), case .object = item {
+            case .unknown(let reason):
+                if let schema = notation.schema, !type.hasSchema(schema), registry.schema(id: schema) == nil, qualified, case .object = item {
+                    // An extension the server does not know, given as an object: kept as sent.
                     try applyExtensionObject(op, urn: key, schema: nil, value: item)
+                } else {
+                    try refuseUndeclared(reason)  // an unknown attribute: ignored
                 }
-            case .attribute(let resolved) where resolved.definition == nil && resolved.path.subAttribute == nil && item.objectValue != nil:
+            case .attribute(let resolved) where resolved.definition == nil && resolved.path.subAttribute == nil
+                && UndeclaredName.namesWholeExtension(key, value: item, isExtension: holdsExtension):
                 // `"urn:acme:…:User": {…}`: a whole extension the server does not know.
                 try applyExtensionObject(op, urn: key, schema: nil, value: item)
             case .attribute(let resolved):
+                if resolved.definition == nil {
+                    try refuseUndeclared("schema \(resolved.extensionURN ?? key) is not declared for \(type.name) resources (in \"\(key)\")")
+                }
                 var attributeLevel = resolved
                 attributeLevel.path.subAttribute = nil
                 let target = Target(resolved: attributeLevel, filter: nil, sub: resolved.path.subAttribute, subDefinition: resolved.subDefinition, text: key)
                 if let definition = resolved.definition {
                     if definition.mutability == .readOnly || resolved.subDefinition?.mutability == .readOnly { continue }
                     if ASCII.equalsIgnoringCase(definition.name, "schemas") { continue }
-                    if definition.mutability == .writeOnly {
-                        try applyWriteOnly(op, definition, item)
+                    if resolved.container == .core, ResourceType.isUnstoredPassword(definition) {
+                        try applyPassword(op, item)
                         continue
                     }
                 }
@@ -198,6 +240,7 @@ struct PatchWorkspace {
     /// An operation whose target is a whole extension object (`{"urn:…:User": {…}}` or a
     /// path equal to the URN): applied attribute by attribute.
     private mutating func applyExtensionObject(_ op: PatchOperation.Kind, urn: String, schema: Schema?, value: JSONValue?) throws(SCIMError) {
+        if schema == nil { try refuseUndeclared("schema \(urn) is not declared for \(type.name) resources") }
         if op == .remove || value == nil || value?.isNull == true {
             if op == .add { return }
             document.removeValue(forAttribute: urn)
@@ -210,11 +253,17 @@ struct PatchWorkspace {
             let item = members[key]!
             if let schema {
                 guard let notation = AttributePath.parseNotation(key), notation.schema == nil,
-                      let definition = schema.attribute(named: notation.attribute) else { continue }  // unknown: ignored
+                      let definition = schema.attribute(named: notation.attribute) else {
+                    try refuseUndeclared("no attribute \"\(key)\" in schema \(schema.id)")
+                    continue  // unknown: ignored
+                }
                 if definition.mutability == .readOnly { continue }
                 var subDefinition: AttributeDefinition?
                 if let sub = notation.subAttribute {
-                    guard let found = definition.subAttribute(named: sub) else { continue }
+                    guard let found = definition.subAttribute(named: sub) else {
+                        try refuseUndeclared("no sub-attribute \"\(sub)\" in \"\(schema.id):\(definition.name)\"")
+                        continue
+                    }
                     if found.mutability == .readOnly { continue }
                     subDefinition = found
                 }
@@ -245,8 +294,9 @@ struct PatchWorkspace {
         }
     }
 
-    private mutating func applyWriteOnly(_ op: PatchOperation.Kind, _ definition: AttributeDefinition, _ value: JSONValue?) throws(SCIMError) {
-        guard definition.name == "password" else { return }
+    /// The core `password`: reported in the outcome, never stored (see
+    /// `ResourceType.isUnstoredPassword`).
+    private mutating func applyPassword(_ op: PatchOperation.Kind, _ value: JSONValue?) throws(SCIMError) {
         switch op {
         case .remove: return
         case .add, .replace:
@@ -333,11 +383,14 @@ struct PatchWorkspace {
         }
         var seen: Set<String> = []
         for key in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-            guard let sub = definition.subAttribute(named: key) else { continue }
+            guard let sub = definition.subAttribute(named: key) else {
+                try refuseUndeclared("\"\(path)\" has no sub-attribute \"\(key)\"")
+                continue
+            }
             guard seen.insert(sub.name).inserted else {
                 throw .invalidSyntax("\"\(path)\": sub-attribute \"\(sub.name)\" appears twice")
             }
-            guard sub.mutability != .readOnly, sub.mutability != .writeOnly else { continue }
+            guard sub.mutability != .readOnly else { continue }
             let normalized = try normalizer.normalize(members[key]!, sub, path: path + "." + sub.name)
             object.removeValue(forAttribute: sub.name)
             if let normalized { object[sub.name] = normalized }

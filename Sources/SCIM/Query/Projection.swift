@@ -60,6 +60,14 @@ public struct Projection: Sendable, Hashable {
     /// True when nothing is requested or excluded.
     public var isDefault: Bool { attributes.isEmpty && excludedAttributes.isEmpty }
 
+    /// True when applying this projection to a stored resource of `type` returns it
+    /// unchanged: the default projection, for a type none of whose attributes is hidden by
+    /// default (`ResourceType.hidesStoredAttributes`). Only then may a stored file be
+    /// served without parsing it.
+    public func isIdentity(for type: ResourceType) -> Bool {
+        isDefault && !type.hidesStoredAttributes
+    }
+
     // MARK: Selections
 
     /// Attributes named by a list, resolved against a type; keys are lowercased.

@@ -50,7 +50,8 @@ public struct SortSpec: Sendable, Hashable {
 
     /// Parses the query parameters. `sortOrder` is `ascending` (default) or `descending`,
     /// any case. Errors are `400 invalidValue`: a malformed name, with a type an attribute
-    /// it does not define, or a complex attribute without a `value` to sort by.
+    /// it does not define, a complex attribute without a `value` to sort by, or one that is
+    /// never returned (writeOnly, `returned: never`).
     public init(sortBy: String, sortOrder: String? = nil, for type: ResourceType?) throws(SCIMError) {
         let name = sortBy.trimmingWhitespace
         guard let notation = AttributePath.parseNotation(name) else {
@@ -66,6 +67,10 @@ public struct SortSpec: Sendable, Hashable {
         if let type {
             switch type.resolution(of: notation) {
             case .attribute(let resolved):
+                // The order of resources would reveal values that are never returned.
+                if resolved.definition?.isNeverReturned == true || resolved.subDefinition?.isNeverReturned == true {
+                    throw .invalidValue("sortBy: \"\(name)\" is never returned, so it cannot be sorted by")
+                }
                 if let definition = resolved.effectiveDefinition, definition.type == .complex, !definition.hasValueSubAttribute {
                     throw .invalidValue("sortBy: \"\(name)\" is complex; name one of its sub-attributes (e.g. \(definition.name).\(definition.subAttributes.first?.name ?? "value"))")
                 }

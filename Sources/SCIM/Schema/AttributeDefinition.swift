@@ -15,6 +15,17 @@ public struct AttributeDefinition: Sendable, Hashable {
     public var returned: Returned
     public var uniqueness: Uniqueness
     public var canonicalValues: [String]
+    /// True when `canonicalValues` is the closed list of values the attribute takes, so
+    /// that any other value is `400 invalidValue` (matched case-insensitively unless
+    /// `caseExact`, stored in the canonical spelling).
+    ///
+    /// RFC 7643 §2.3.1 lets canonical values be suggestions, and for the built-in User,
+    /// Group and Enterprise User definitions they are: Okta and Entra send `type` values
+    /// such as `"Work"`, `"mobile2"` or `"direct report"` that the RFC never lists, and
+    /// refusing them would break provisioning for a label. A deployment that declares a
+    /// schema of its own in JSON (`Schema(json:)`) lists its values on purpose, so that
+    /// reader sets this flag; it is not part of the §7 representation.
+    public var enforcesCanonicalValues: Bool
     /// For `.reference` attributes: `User`, `Group`, `external`, `uri`, or a resource type name.
     public var referenceTypes: [String]
     public private(set) var subAttributes: [AttributeDefinition]
@@ -31,6 +42,7 @@ public struct AttributeDefinition: Sendable, Hashable {
         returned: Returned = .default,
         uniqueness: Uniqueness = .none,
         canonicalValues: [String] = [],
+        enforcesCanonicalValues: Bool = false,
         referenceTypes: [String] = [],
         subAttributes: [AttributeDefinition] = []
     ) {
@@ -44,6 +56,7 @@ public struct AttributeDefinition: Sendable, Hashable {
         self.returned = returned
         self.uniqueness = uniqueness
         self.canonicalValues = canonicalValues
+        self.enforcesCanonicalValues = enforcesCanonicalValues
         self.referenceTypes = referenceTypes
         self.subAttributes = subAttributes
         self.subAttributeIndex = AttributeDefinition.index(subAttributes)
@@ -76,6 +89,20 @@ public struct AttributeDefinition: Sendable, Hashable {
     /// against `value` when no sub-attribute is named (`emails co "x"`).
     public var hasValueSubAttribute: Bool {
         type == .complex && subAttribute(named: "value") != nil
+    }
+
+    /// The canonical spelling of `text` among `canonicalValues` — compared
+    /// case-insensitively unless `caseExact`, as filters compare — or nil when it is none
+    /// of them.
+    public func canonicalValue(matching text: String) -> String? {
+        canonicalValues.first { StringMatch.equal($0, text, caseExact: caseExact) }
+    }
+
+    /// True when a stored value of this attribute never reaches a client: `writeOnly`
+    /// (RFC 7643 §7: "never returned") or `returned: never`. Such values are kept in the
+    /// store but must not leak through responses, filters or sort order either.
+    public var isNeverReturned: Bool {
+        mutability == .writeOnly || returned == .never
     }
 
     /// True for multi-valued references to other resources (`members`, `groups`): their

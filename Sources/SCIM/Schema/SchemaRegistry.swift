@@ -6,9 +6,14 @@
 /// them to a resource type; validation, filters, PATCH and `/Schemas` then know them.
 public struct SchemaRegistry: Sendable, Hashable {
     public private(set) var resourceTypes: [ResourceType]
+    /// What writes do with attributes no schema declares (default `.keep`). It lives here,
+    /// beside the schemas it is about, so that it reaches everything the registry reaches
+    /// (`ResourceValidator`, `PatchEngine`) without a parameter of its own.
+    public var undeclaredAttributes: UndeclaredAttributePolicy
 
-    public init(resourceTypes: [ResourceType]) {
+    public init(resourceTypes: [ResourceType], undeclaredAttributes: UndeclaredAttributePolicy = .keep) {
         self.resourceTypes = resourceTypes
+        self.undeclaredAttributes = undeclaredAttributes
     }
 
     /// User (+ Enterprise User extension) and Group.

@@ -6,6 +6,7 @@
 extension Schema {
     /// Reads a schema from its RFC 7643 §7 representation (`id`, `name`, `description`,
     /// `attributes`). Errors are `400 invalidValue` naming the offending attribute.
+    /// Canonical values read this way are enforced (`enforcesCanonicalValues`).
     public init(json: JSONValue) throws(SCIMError) {
         guard case .object(let object) = json else { throw .invalidSyntax("a schema must be a JSON object") }
         guard let id = object.value(forAttribute: "id")?.stringValue, !id.isEmpty else {
@@ -91,6 +92,7 @@ extension AttributeDefinition {
             }
             try AttributeDefinition.checkUnique(subAttributes, context: "\(context):\(name)")
         }
+        let canonicalValues = try strings("canonicalValues")
         self.init(
             name: name, type: type,
             multiValued: try bool("multiValued", default: false),
@@ -100,7 +102,10 @@ extension AttributeDefinition {
             mutability: try enumeration("mutability", default: .readWrite),
             returned: try enumeration("returned", default: .default),
             uniqueness: try enumeration("uniqueness", default: .none),
-            canonicalValues: try strings("canonicalValues"),
+            canonicalValues: canonicalValues,
+            // A schema someone wrote lists its values on purpose: they are enforced (see
+            // `enforcesCanonicalValues`; the built-in definitions only suggest theirs).
+            enforcesCanonicalValues: !canonicalValues.isEmpty,
             referenceTypes: try strings("referenceTypes"),
             subAttributes: subAttributes)
     }

@@ -50,6 +50,15 @@ enum StringMatch {
         return nfc(string.lowercased()).withUnsafeBufferPointer(body)
     }
 
+    /// Whether two strings are one value as `eq` compares them: lowercased unless
+    /// `caseExact`, NFC. ASCII text is compared in place, without allocating.
+    static func equal(_ a: String, _ b: String, caseExact: Bool) -> Bool {
+        if caseExact { return a == b }  // String equality is canonical equivalence (NFC = NFD)
+        if ASCII.equalsIgnoringCase(a, b) { return true }
+        guard !a.utf8.allSatisfy({ $0 < 0x80 }) || !b.utf8.allSatisfy({ $0 < 0x80 }) else { return false }
+        return folded(a, caseExact: false) == folded(b, caseExact: false)
+    }
+
     static func compare(_ actual: String, _ pattern: [UInt8], caseExact: Bool, _ op: ComparisonOperator) -> Bool {
         withFolded(actual, caseExact: caseExact) { a in
             pattern.withUnsafeBufferPointer { p in

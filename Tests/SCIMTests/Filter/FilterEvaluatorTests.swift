@@ -190,4 +190,27 @@ struct FilterEvaluatorTests {
         #expect(work.count == 20_000 * 3 + 10_000)
         #expect(objects.filter(matcher.matches).count == count, "counting changes no answer")
     }
+
+    /// A custom extension read from JSON is filtered exactly as the enterprise one, by full
+    /// URN path, with its `caseExact` and types; an undeclared one untyped.
+    @Test func customExtensionAttributesByFullPath() throws {
+        let type = try CustomExtension.userType()
+        let urn = CustomExtension.urn
+        let user = try ResourceValidator(registry: try CustomExtension.registry()).validate(try json(#"""
+            {"userName":"bob","\#(urn)":{"costCenter":"abc","employeeCode":"AbC","level":7,"startDate":"2024-02-29T09:00:00+01:00",
+             "badges":[{"value":"B-1","type":"primary"}]}}
+            """#), as: type).resource
+        #expect(try matches(#"\#(urn):costCenter eq "ABC""#, user, type), "not case-exact")
+        #expect(try matches(#"\#(urn):employeeCode eq "AbC""#, user, type))
+        #expect(try !matches(#"\#(urn):employeeCode eq "abc""#, user, type), "case-exact")
+        #expect(try matches(#"\#(urn):level gt 6 and \#(urn):level le 7"#, user, type))
+        #expect(try matches(#"\#(urn):startDate lt "2024-02-29T08:30:00Z""#, user, type), "as instants, not text")
+        #expect(try matches(#"\#(urn):badges[type eq "PRIMARY" and value sw "b-"]"#, user, type))
+        #expect(try matches(#"\#(urn):badges.value eq "B-1""#, user, type))
+        expectSCIMError(.invalidFilter) { _ = try FilterParser.parse(#"\#(urn):level eq "seven""#, for: type) }
+        expectSCIMError(.invalidFilter) { _ = try FilterParser.parse(#"\#(urn):nope eq "x""#, for: type) }
+        // Stored nested from a top-level key, an undeclared extension is found by its full path.
+        let entra = try ResourceValidator().validate(try json(#"{"userName":"bob","\#(urn):costCenter":"42"}"#), as: userType).resource
+        #expect(try matches(#"\#(urn):costCenter eq "42""#, entra))
+    }
 }

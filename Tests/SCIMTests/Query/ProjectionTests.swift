@@ -135,4 +135,26 @@ struct ProjectionTests {
     @Test func nonObjectsPassThrough() {
         #expect(Projection.default.apply(to: "x", as: userType) == "x")
     }
+
+    /// `returned` of custom extension attributes, named by full URN path.
+    @Test func returnedCharacteristicsOfACustomExtension() throws {
+        let type = try CustomExtension.userType()
+        let urn = CustomExtension.urn
+        let resource: JSONValue = ["id": "u", "userName": "bob", .init(urn): [
+            "costCenter": "c", "pin": "1234", "note": "n", "badgeId": "B-7",
+        ]]
+        func project(_ attributes: String?, _ excluded: String?) throws -> JSONValue? {
+            try Projection(attributes: attributes, excludedAttributes: excluded).apply(to: resource, as: type)[.init(urn)]
+        }
+        #expect(try project(nil, nil) == ["costCenter": "c", "badgeId": "B-7"], "never and request are left out")
+        #expect(try project("\(urn):note", nil) == ["note": "n", "badgeId": "B-7"], "request when named; always always")
+        #expect(try project("\(urn):pin", nil) == ["badgeId": "B-7"], "never, even when named")
+        #expect(try project("userName", nil) == ["badgeId": "B-7"])
+        #expect(try project(nil, "\(urn):badgeId,\(urn):costCenter") == ["badgeId": "B-7"], "always, even when excluded")
+        #expect(try project(nil, urn) == ["badgeId": "B-7"])
+        #expect(try project(urn, nil) == ["costCenter": "c", "badgeId": "B-7"])
+        #expect(try Projection(attributes: "\(urn):note", excludedAttributes: nil).includes("\(urn):note", as: type))
+        #expect(Projection.default.includes("\(urn):pin", as: type) == false)
+        #expect(try Projection(attributes: "userName", excludedAttributes: nil).includes("\(urn):badgeId", as: type))
+    }
 }

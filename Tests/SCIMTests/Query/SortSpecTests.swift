@@ -78,4 +78,19 @@ struct SortSpecTests {
     func invalidSortParametersAreInvalidValue(sortBy: String, sortOrder: String?) {
         expectSCIMError(.invalidValue) { _ = try SortSpec(sortBy: sortBy, sortOrder: sortOrder, for: userType) }
     }
+
+    @Test func customExtensionAttributesSortByFullPathWithTheirCaseExact() throws {
+        let type = try CustomExtension.userType()
+        let urn = CustomExtension.urn
+        let users: [JSONValue] = [
+            ["id": "1", .init(urn): ["costCenter": "b", "employeeCode": "b", "level": 10]],
+            ["id": "2", .init(urn): ["costCenter": "A", "employeeCode": "B", "level": 9]],
+            ["id": "3", .init(urn): ["costCenter": "c", "employeeCode": "a"]],
+        ]
+        #expect(names(try SortSpec(sortBy: "\(urn):costCenter", for: type).sorted(users)) == ["2", "1", "3"])
+        // Case-exact: by code point, so "B" sorts before "a".
+        #expect(names(try SortSpec(sortBy: "\(urn):employeeCode", for: type).sorted(users)) == ["2", "3", "1"])
+        #expect(names(try SortSpec(sortBy: "\(urn):level", sortOrder: "descending", for: type).sorted(users)) == ["3", "1", "2"])
+        expectSCIMError(.invalidValue) { _ = try SortSpec(sortBy: "\(urn):pin", for: type) }
+    }
 }

@@ -4,11 +4,31 @@ import Testing
 @Suite("Schema representation (RFC 7643 §7)")
 struct SchemaRepresentationTests {
     @Test func standardSchemasRoundTripThroughTheirJSON() throws {
+        // Everything but `enforcesCanonicalValues`, which is no §7 field: a schema read
+        // from JSON enforces its canonical values, the built-in ones only suggest theirs.
+        func suggesting(_ attribute: AttributeDefinition) -> AttributeDefinition {
+            var copy = attribute
+            copy.enforcesCanonicalValues = false
+            copy.setSubAttributes(attribute.subAttributes.map(suggesting))
+            return copy
+        }
         for schema in SchemaRegistry.standard.schemas {
             let representation = schema.json(baseURL: "https://example.com/v2")
             let parsed = try Schema(json: representation)
-            #expect(parsed == schema, "\(schema.id)")
+            let relaxed = Schema(id: parsed.id, name: parsed.name, description: parsed.description, attributes: parsed.attributes.map(suggesting))
+            #expect(relaxed == schema, "\(schema.id)")
+            #expect(parsed.json(baseURL: "https://example.com/v2") == representation)
         }
+    }
+
+    @Test func canonicalValuesReadFromJSONAreEnforced() throws {
+        let parsed = try Schema(json: Schema.user.json(baseURL: "https://h/v2"))
+        #expect(parsed.attribute(named: "emails")?.subAttribute(named: "type")?.enforcesCanonicalValues == true)
+        #expect(parsed.attribute(named: "userName")?.enforcesCanonicalValues == false, "no canonical values, nothing to enforce")
+        #expect(Schema.user.attribute(named: "emails")?.subAttribute(named: "type")?.enforcesCanonicalValues == false)
+        let type = try #require(parsed.attribute(named: "emails")?.subAttribute(named: "type"))
+        #expect(type.canonicalValue(matching: "WORK") == "work")
+        #expect(type.canonicalValue(matching: "mobile") == nil)
     }
 
     @Test func attributeRepresentationHasTheSection7Fields() throws {
