@@ -11,11 +11,11 @@ struct TenantCommand: ParsableCommand {
         commandName: "tenant",
         abstract: "Add, list and remove the organisations (tenants) of a server of many.",
         discussion: """
-        A tenant is a whole scimgit store, ROOT/NAME, served by `scimgit serve --tenants ROOT` at \\
-        the Base URL /scim/v2/NAME with its own tokens, history, snapshots and rollbacks. Every \\
+        A tenant is a whole scimgit store, ROOT/NAME, served by `scimgit serve --tenants ROOT` at \
+        the Base URL /scim/v2/NAME with its own tokens, history, snapshots and rollbacks. Every \
         other command works on a tenant as on any store: --repo ROOT/NAME.
 
-        Names are lowercase letters, digits and '-', 1 to 63 characters, starting with a letter \\
+        Names are lowercase letters, digits and '-', 1 to 63 characters, starting with a letter \
         or digit, and not a SCIM endpoint name (Users, Groups, Schemas, …).
         """,
         subcommands: [Add.self, List.self, Remove.self]
@@ -25,9 +25,9 @@ struct TenantCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a tenant's store and its first token; print its Base URL and the token.",
             discussion: """
-            Hand both to the organisation's identity admin: in Okta's "SCIM 2.0 Test App (Header \\
-            Auth)" the Base URL and the API token, in Entra ID the Tenant URL and Secret Token. \\
-            The token is shown once; only its hash is kept. A running server serves the new \\
+            Hand both to the organisation's identity admin: in Okta's "SCIM 2.0 Test App (Header \
+            Auth)" the Base URL and the API token, in Entra ID the Tenant URL and Secret Token. \
+            The token is shown once; only its hash is kept. A running server serves the new \
             tenant on its first request, without a restart.
             """
         )
@@ -98,8 +98,8 @@ struct TenantCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Take a tenant offline and move its store aside (its history is kept).",
             discussion: """
-            A running server stops serving the tenant within a second and answers its requests \\
-            as for an unknown tenant; the store then moves to ROOT/.removed/NAME-TIME, history \\
+            A running server stops serving the tenant within a second and answers its requests \
+            as for an unknown tenant; the store then moves to ROOT/.removed/NAME-TIME, history \
             and all. Nothing is deleted: to erase the tenant for good, delete that folder.
             """
         )
