@@ -34,8 +34,7 @@ struct HistoryIntegrityTests {
             #expect(created.status == 201, "\(created.status) \(String(decoding: created.body, as: UTF8.self))")
             users.append(try #require(created.json?["id"]?.stringValue))
         }
-        // Names reach group commits too: subjects, member lines, renames (a member's display
-        // is the member's name; the one sent here is dropped).
+        // Names reach group commits too: subjects, member lines, display values, renames.
         let group = try await okta.post("/Groups", ["displayName": .string(HistoryIntegrityTests.forgeries[0] + " group"),
                                                    "members": .array(users.map { ["value": .string($0), "display": .string(HistoryIntegrityTests.forgeries[1])] })])
         let groupID = try #require(group.json?["id"]?.stringValue)

@@ -64,21 +64,14 @@ public struct StoreVerifier {
                 continue
             }
             let bytes = (try? store.readBlob(membership.blob)) ?? []
-            let expected = WritePlanner.membershipFile(kind: kind)
-            if bytes != expected && !StoreVerifier.isLegacyMembership(bytes, kind: kind) {
+            let display = (try? JSONValue.parse(bytes))?["display"]?.stringValue
+            let expected = WritePlanner.membershipFile(.init(id: membership.member, kind: kind, display: display))
+            if bytes != expected {
                 problems.append(Problem(path: membership.path, message: "should contain \(String(decoding: expected, as: UTF8.self).split(separator: "\n").joined(separator: " "))"))
             }
         }
         if runFsck { problems += fsck() }
         return problems.sorted { ($0.path, $0.message) < ($1.path, $1.message) }
-    }
-
-    /// A membership file as scimgit wrote it before members' `display` was derived: with
-    /// the `display` the client sent. Not a problem: it is never read (the member's name is
-    /// shown), and rewriting every such file would be a commit to each group.
-    static func isLegacyMembership(_ bytes: [UInt8], kind: ResourceKind) -> Bool {
-        guard let display = (try? JSONValue.parse(bytes))?["display"], case .string = display else { return false }
-        return bytes == JSONValue.object(["type": .string(kind.typeID), "display": display]).serialized(.canonical)
     }
 
     private func check(

@@ -20,6 +20,9 @@ final class DirectoryIndex: @unchecked Sendable {
         var members: [String: [String: ResourceKind]] = [:]
         /// member → groups that contain it.
         var memberOf: [String: IDSet] = [:]
+        /// group → member → the `display` a client gave the membership, when it differs
+        /// from the member's name (sparse: Okta sends the userName itself).
+        var memberDisplays: [String: [String: String]] = [:]
         /// id → path of a file that is not a valid resource (hand-edited): answered with 500.
         var broken: [String: String] = [:]
     }
@@ -75,7 +78,13 @@ extension DirectoryIndex.State {
         if memberOf[member] == nil { memberOf[member] = IDSet(group) } else { memberOf[member]!.insert(group) }
     }
 
+    mutating func setMemberDisplay(_ display: String?, member: String, group: String) {
+        memberDisplays[group, default: [:]][member] = display
+        if memberDisplays[group]?.isEmpty == true { memberDisplays[group] = nil }
+    }
+
     mutating func removeMember(_ member: String, from group: String) {
+        setMemberDisplay(nil, member: member, group: group)
         members[group]?[member] = nil
         if members[group]?.isEmpty == true { members[group] = nil }
         if memberOf[member]?.remove(group) == false { memberOf[member] = nil }

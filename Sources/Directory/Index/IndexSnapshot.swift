@@ -8,9 +8,7 @@ import GitStore
 /// tree diff from its commit to HEAD says which files to read again. Anything unreadable
 /// means a full rebuild; the snapshot is only ever a cache.
 enum IndexSnapshot {
-    /// The first line, naming the format. Raised whenever the format changes, so a snapshot
-    /// an older scimgit saved is rebuilt rather than misread (2: members carry no display).
-    static let magic = Array("scimgit-index-snapshot-2\n".utf8)
+    static let magic = Array("scimgit-index-snapshot-1\n".utf8)
 
     static func path(gitDirectory: String) -> String {
         MetadataPaths(gitDirectory: gitDirectory).indexSnapshot
@@ -44,6 +42,7 @@ enum IndexSnapshot {
             for (member, kind) in members {
                 out.string(member)
                 out.byte(kind.snapshotCode)
+                out.string(state.memberDisplays[group]?[member] ?? "")
             }
         }
         out.int(state.broken.count)
@@ -94,9 +93,10 @@ enum IndexSnapshot {
         for _ in 0..<groupCount {
             guard let group = input.string(), let count = input.int() else { return nil }
             for _ in 0..<count {
-                guard let member = input.string(), let kindByte = input.byte(),
-                      let kind = ResourceKind.withSnapshotCode(kindByte) else { return nil }
+                guard let member = input.string(), let kindByte = input.byte(), let display = input.string() else { return nil }
+                guard let kind = ResourceKind.withSnapshotCode(kindByte) else { return nil }
                 state.addMember(member, to: group, kind: kind)
+                if !display.isEmpty { state.setMemberDisplay(display, member: member, group: group) }
             }
         }
         guard let brokenCount = input.int() else { return nil }

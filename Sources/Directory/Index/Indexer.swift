@@ -15,13 +15,14 @@ struct Indexer {
     /// Reads every user and group file (in parallel) and returns a fresh index state.
     func build() throws -> DirectoryIndex.State {
         var resources: [(path: String, id: String, kind: ResourceKind)] = []
-        // A membership is known from its path alone: the member's kind is its summary's, and
-        // its display is its name, so no membership file is read.
-        var memberships: [(group: String, member: String)] = []
-        for path in try store.trackedPaths() {
+        var memberships: [(group: String, member: String, path: String, plain: Bool)] = []
+        // Membership files are `{"type": …}` alone unless a client gave an unusual display:
+        // only those few need reading.
+        let plain = Set(ResourceKind.all.map { ResourceVersion.blobID(WritePlanner.membershipFile(.init(id: "", kind: $0))) })
+        for (path, blob) in try store.trackedFiles() {
             switch StoreLayout.entry(at: path) {
             case let .resource(kind, id): resources.append((path, id, kind))
-            case let .membership(group, member): memberships.append((group, member))
+            case let .membership(group, member): memberships.append((group, member, path, plain.contains(blob.hex)))
             case nil: continue
             }
         }
@@ -53,6 +54,9 @@ struct Indexer {
         state.sortOrder()
         for membership in memberships {
             state.addMember(membership.member, to: membership.group, kind: state.kind(of: membership.member) ?? .user)
+            if !membership.plain {
+                state.setMemberDisplay(display(membership.path), member: membership.member, group: membership.group)
+            }
         }
         return state
     }
@@ -68,12 +72,21 @@ struct Indexer {
             }
         }
         for (group, member, path) in memberships {
-            if ((try? store.readWorkingFile(path)) ?? nil) != nil {
+            if let bytes = (try? store.readWorkingFile(path)) ?? nil {
                 state.addMember(member, to: group, kind: state.kind(of: member) ?? .user)
+                state.setMemberDisplay(Indexer.display(bytes), member: member, group: group)
             } else {
                 state.removeMember(member, from: group)
             }
         }
+    }
+
+    private func display(_ path: String) -> String? {
+        ((try? store.readWorkingFile(path)) ?? nil).flatMap(Indexer.display)
+    }
+
+    static func display(_ bytes: [UInt8]) -> String? {
+        (try? JSONValue.parse(bytes))?["display"]?.stringValue
     }
 
     private func refresh(_ id: String, kind: ResourceKind, path: String, in state: inout DirectoryIndex.State) {

@@ -80,11 +80,11 @@ struct ResourceRenderer {
         }
     }
 
-    /// `Group.members`, by id, each `display` the member's name as of this read (as a
-    /// user's `groups` show the group's), so a rename needs no write to the groups.
+    /// `Group.members`, by id, with their display names.
     private func members(of id: String, baseURL: String) -> [JSONValue] {
         let members = index.read { state in
-            (state.members[id] ?? [:]).map { member, kind in (member, kind, state.summary(member)?.name) }
+            let displays = state.memberDisplays[id] ?? [:]
+            return (state.members[id] ?? [:]).map { member, kind in (member, kind, displays[member] ?? state.summary(member)?.name) }
         }
         return members.sorted { $0.0 < $1.0 }.map { member, kind, name in
             var entry: [String: JSONValue] = [

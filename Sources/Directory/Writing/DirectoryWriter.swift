@@ -203,5 +203,10 @@ final class DirectoryWriter: @unchecked Sendable {
                 if let kind { state.addMember(member, to: group, kind: kind) } else { state.removeMember(member, from: group) }
             }
         }
+        for (group, displays) in pending.displays {
+            for (member, display) in displays where state.members[group]?[member] != nil {
+                state.setMemberDisplay(display, member: member, group: group)
+            }
+        }
     }
 }

@@ -32,6 +32,8 @@ struct PendingChanges {
     var documents: [String: StoredDocument?] = [:]
     /// group → member → kind, or nil when removed.
     var memberships: [String: [String: ResourceKind?]] = [:]
+    /// group → member → display given by the client, or nil to clear it.
+    var displays: [String: [String: String?]] = [:]
     /// kind → lowercased unique name → id, or nil when the name was freed.
     var names: [ResourceKind: [String: String?]] = [:]
 
@@ -48,8 +50,9 @@ struct PendingChanges {
         documents[id] = .some(nil)
     }
 
-    mutating func setMember(_ member: String, of group: String, kind: ResourceKind?) {
+    mutating func setMember(_ member: String, of group: String, kind: ResourceKind?, display: String? = nil) {
         memberships[group, default: [:]][member] = .some(kind)
+        displays[group, default: [:]][member] = .some(display)
     }
 }
 

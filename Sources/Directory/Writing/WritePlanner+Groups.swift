@@ -6,17 +6,19 @@ import SCIMService
 /// file under `members/`, so changing one membership of a 50,000-member group writes one
 /// tiny file (plus the group's new `meta.lastModified`).
 extension WritePlanner {
-    /// A membership file's content: the member's kind alone (the file's name is the
-    /// member's id). No `display`: it is the member's current name, derived on read, so a
-    /// rename changes no membership file.
-    static func membershipFile(kind: ResourceKind) -> [UInt8] {
-        JSONValue.object(["type": .string(kind.typeID)]).serialized(.canonical)
+    /// A membership file's content: the member's kind (the file's name is the member's id),
+    /// and the `display` the client gave when it is not simply the member's name.
+    static func membershipFile(_ member: ResolvedMember) -> [UInt8] {
+        var object: [String: JSONValue] = ["type": .string(member.kind.typeID)]
+        if let display = member.display { object["display"] = .string(display) }
+        return JSONValue.object(object).serialized(.canonical)
     }
 
     /// A member a client asked for, checked to exist.
     struct ResolvedMember {
         var id: String
         var kind: ResourceKind
+        var display: String?
     }
 
     func createGroup(_ type: ResourceType, _ body: JSONValue, _ view: inout WriteView, _ context: Caller) throws(SCIMError) -> PlannedWrite {
@@ -30,8 +32,8 @@ extension WritePlanner {
         view.pending.put(id, stored, previousName: nil)
         var files: [String: FileChange] = [ResourceKind.group.path(of: id): .write(stored.bytes)]
         for member in added {
-            files[StoreLayout.membershipPath(group: id, member: member.id)] = .write(WritePlanner.membershipFile(kind: member.kind))
-            view.pending.setMember(member.id, of: id, kind: member.kind)
+            files[StoreLayout.membershipPath(group: id, member: member.id)] = .write(WritePlanner.membershipFile(member))
+            view.pending.setMember(member.id, of: id, kind: member.kind, display: member.display)
         }
         let subject = "Create group \(CommitMessage.quote(stored.name))" + (added.isEmpty ? "" : " with \(CommitMessage.plural(added.count, "member"))")
         var message = CommitMessage(subject: subject, operation: "POST", resource: "Group/\(id)", name: stored.name, context: context)
@@ -90,8 +92,8 @@ extension WritePlanner {
         view.pending.put(id, stored, previousName: current.name)
         var files: [String: FileChange] = [ResourceKind.group.path(of: id): .write(stored.bytes)]
         for member in added {
-            files[StoreLayout.membershipPath(group: id, member: member.id)] = .write(WritePlanner.membershipFile(kind: member.kind))
-            view.pending.setMember(member.id, of: id, kind: member.kind)
+            files[StoreLayout.membershipPath(group: id, member: member.id)] = .write(WritePlanner.membershipFile(member))
+            view.pending.setMember(member.id, of: id, kind: member.kind, display: member.display)
         }
         for member in removed {
             files[StoreLayout.membershipPath(group: id, member: member)] = .delete
@@ -132,8 +134,7 @@ extension WritePlanner {
     }
 
     /// Checks requested members (`{value, type?}`): each must be an existing user or group
-    /// of the stated type, and not the group itself → else 400 invalidValue. A `display`
-    /// never gets here: it is readOnly, dropped by validation like any readOnly value.
+    /// of the stated type, and not the group itself → else 400 invalidValue.
     func resolveMembers(_ requested: [JSONValue], group: String, _ view: WriteView) throws(SCIMError) -> [ResolvedMember] {
         var seen = Set<String>()
         var out: [ResolvedMember] = []
@@ -149,9 +150,16 @@ extension WritePlanner {
                 throw SCIMError.invalidValue("member \(value) is a \(kind.typeID), not a \(stated)")
             }
             guard id != group else { throw SCIMError.invalidValue("a group cannot be a member of itself") }
-            if seen.insert(id).inserted { out.append(ResolvedMember(id: id, kind: kind)) }
+            var display = member["display"]?.stringValue
+            if let given = display, given.isEmpty || given == memberName(id, kind, view) { display = nil }
+            if seen.insert(id).inserted { out.append(ResolvedMember(id: id, kind: kind, display: display)) }
         }
         return out
+    }
+
+    private func memberName(_ id: String, _ kind: ResourceKind, _ view: WriteView) -> String? {
+        if let pendingDocument = view.pending.documents[id] { return pendingDocument?.name }
+        return view.index.read { $0.summary(id)?.name }
     }
 
     /// `+ member ada@example.com` / `- member ada@example.com` lines (by name, as in diffs).

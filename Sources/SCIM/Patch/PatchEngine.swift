@@ -44,8 +44,8 @@
 /// Groups: when a `MemberSet` is given, the resource comes without `members` and
 /// operations on `members` become deltas (`membersAdded`, `membersRemoved`) costing O(1)
 /// per listed member; only a whole `replace` and unusual filters read `allMembers()`.
-/// Only membership (which ids) is tracked in that mode, which loses nothing: a member's
-/// `type` is immutable, and its `display` readOnly (derived from the member by the server).
+/// Only membership (which ids) is tracked in that mode: a PATCH that changes an existing
+/// member's `display` or `type` is not reported.
 public struct PatchEngine: Sendable {
     public let registry: SchemaRegistry
 

@@ -6,7 +6,7 @@ public struct PatchOutcome: Sendable, Hashable {
     public var resource: JSONValue
     /// The attributes that changed, before → after (see `AttributeDiff`).
     public var changes: [AttributeChange]
-    /// Members added, as member objects `{"value", "type"?}` (MemberSet mode).
+    /// Members added, as member objects `{"value", "type"?, "display"?}` (MemberSet mode).
     public var membersAdded: [JSONValue]
     /// Ids of the members removed (MemberSet mode).
     public var membersRemoved: [String]

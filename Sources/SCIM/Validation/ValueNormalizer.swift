@@ -176,7 +176,6 @@ struct ValueNormalizer {
     private func complex(_ object: [String: JSONValue], _ definition: AttributeDefinition, path: String) throws(SCIMError) -> JSONValue? {
         var result: [String: JSONValue] = [:]
         var sources: [String: String] = [:]
-        var droppedReadOnly = false
         for key in object.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
             guard let sub = definition.subAttribute(named: key) else {
                 if refusesUndeclared {
@@ -189,20 +188,12 @@ struct ValueNormalizer {
             }
             sources[sub.name] = key
             // writeOnly sub-attributes are stored (never returned: see `Projection`).
-            if mode == .input, sub.mutability == .readOnly {
-                if let given = object[key], !given.isNull, given.stringValue != "" { droppedReadOnly = true }
-                continue
-            }
+            if mode == .input, sub.mutability == .readOnly { continue }
             // `"$ref": null` (Entra) is simply unassigned; references of members-like
             // attributes are derived from `value` by the server, never stored.
             if sub.name == "$ref", definition.identifiesElementsByValue { continue }
             guard let normalized = try normalize(object[key]!, sub, path: path + "." + sub.name) else { continue }
             result[sub.name] = normalized
-        }
-        // A member given by its readOnly `display` alone names no member: refused, rather
-        // than read as an empty value and silently left out.
-        if definition.identifiesElementsByValue, droppedReadOnly, result["value"] == nil {
-            throw .invalidValue("\"\(path)\": each value needs a \"value\"")
         }
         // A complex value with nothing but empty strings is unassigned (Entra clears the
         // manager with `{"value": ""}`).

@@ -29,7 +29,7 @@ struct PatchEngineTests {
         #expect(outcome.changes.isEmpty && outcome.isNoOp)
         let empty = try ResourceValidator().canonicalizeStored(["id": "g", "displayName": "G"], as: groupType)
         let added = try patch(empty, groupType, fixture: "rfc7644/patch-add-member.json")
-        #expect(added.resource["members"] == [["value": "2819c223-7f76-453a-919d-413861904646"]], "the display sent is readOnly: not kept")
+        #expect(added.resource["members"] == [["value": "2819c223-7f76-453a-919d-413861904646", "display": "Babs Jensen"]])
         #expect(added.changes.map(\.path) == ["members"])
     }
 
@@ -65,8 +65,8 @@ struct PatchEngineTests {
     @Test func rfcReplaceMembers() throws {
         let outcome = try patch(group, groupType, fixture: "rfc7644/patch-replace-members.json")
         #expect(outcome.resource["members"] == [
-            ["value": "2819c223-7f76-453a-919d-413861904646"],
-            ["value": "08e1d05d-121c-4561-8b96-473d93df9210"],
+            ["value": "2819c223-7f76-453a-919d-413861904646", "display": "Babs Jensen"],
+            ["value": "08e1d05d-121c-4561-8b96-473d93df9210", "display": "James Smith"],
         ])
     }
 

@@ -55,12 +55,12 @@ struct PatchQuirksTests {
     @Test func oktaAddMembers() throws {
         let empty = try ResourceValidator().canonicalizeStored(["id": "g", "displayName": "Eng"], as: groupType)
         let outcome = try apply("okta/add-members.json", to: empty, as: groupType)
-        #expect(outcome.resource["members"] == [["value": "3fa85f64-5717-4562-b3fc-2c963f66afa6"]], "Okta's display is readOnly: not kept")
+        #expect(outcome.resource["members"] == [["value": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "display": "test.user@okta.local"]])
     }
 
     @Test func oktaRemoveMemberByFilter() throws {
         let outcome = try apply("okta/remove-member.json", to: oktaGroup, as: groupType)
-        #expect(outcome.resource["members"] == [["value": "7d1f8a2e-1111-4222-8333-444455556666"]])
+        #expect(outcome.resource["members"] == [["value": "7d1f8a2e-1111-4222-8333-444455556666", "display": "other.user@okta.local"]])
         #expect(try apply("okta/remove-member.json", to: outcome.resource, as: groupType).isNoOp, "a retried removal is a no-op")
     }
 
