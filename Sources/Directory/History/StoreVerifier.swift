@@ -64,7 +64,7 @@ public struct StoreVerifier {
                 continue
             }
             let bytes = (try? store.readBlob(membership.blob)) ?? []
-            let display = (try? JSONValue.parse(bytes))?["display"]?.stringValue
+            let display = MemberDisplay.read(bytes)
             let expected = WritePlanner.membershipFile(.init(id: membership.member, kind: kind, display: display))
             if bytes != expected {
                 problems.append(Problem(path: membership.path, message: "should contain \(String(decoding: expected, as: UTF8.self).split(separator: "\n").joined(separator: " "))"))

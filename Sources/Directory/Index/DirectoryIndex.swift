@@ -22,7 +22,7 @@ final class DirectoryIndex: @unchecked Sendable {
         var memberOf: [String: IDSet] = [:]
         /// group → member → the `display` a client gave the membership, when it differs
         /// from the member's name (sparse: Okta sends the userName itself).
-        var memberDisplays: [String: [String: String]] = [:]
+        var memberDisplays: [String: [String: MemberDisplay]] = [:]
         /// id → path of a file that is not a valid resource (hand-edited): answered with 500.
         var broken: [String: String] = [:]
     }
@@ -78,7 +78,7 @@ extension DirectoryIndex.State {
         if memberOf[member] == nil { memberOf[member] = IDSet(group) } else { memberOf[member]!.insert(group) }
     }
 
-    mutating func setMemberDisplay(_ display: String?, member: String, group: String) {
+    mutating func setMemberDisplay(_ display: MemberDisplay?, member: String, group: String) {
         memberDisplays[group, default: [:]][member] = display
         if memberDisplays[group]?.isEmpty == true { memberDisplays[group] = nil }
     }

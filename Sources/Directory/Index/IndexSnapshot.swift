@@ -8,7 +8,7 @@ import GitStore
 /// tree diff from its commit to HEAD says which files to read again. Anything unreadable
 /// means a full rebuild; the snapshot is only ever a cache.
 enum IndexSnapshot {
-    static let magic = Array("scimgit-index-snapshot-1\n".utf8)
+    static let magic = Array("scimgit-index-snapshot-2\n".utf8)
 
     static func path(gitDirectory: String) -> String {
         MetadataPaths(gitDirectory: gitDirectory).indexSnapshot
@@ -42,7 +42,10 @@ enum IndexSnapshot {
             for (member, kind) in members {
                 out.string(member)
                 out.byte(kind.snapshotCode)
-                out.string(state.memberDisplays[group]?[member] ?? "")
+                let display = state.memberDisplays[group]?[member]
+                out.string(display?.text ?? "")
+                // "\u{0}": no name recorded (a file written before names were kept).
+                out.string(display?.givenFor ?? "\u{0}")
             }
         }
         out.int(state.broken.count)
@@ -93,10 +96,12 @@ enum IndexSnapshot {
         for _ in 0..<groupCount {
             guard let group = input.string(), let count = input.int() else { return nil }
             for _ in 0..<count {
-                guard let member = input.string(), let kindByte = input.byte(), let display = input.string() else { return nil }
+                guard let member = input.string(), let kindByte = input.byte(), let display = input.string(), let givenFor = input.string() else { return nil }
                 guard let kind = ResourceKind.withSnapshotCode(kindByte) else { return nil }
                 state.addMember(member, to: group, kind: kind)
-                if !display.isEmpty { state.setMemberDisplay(display, member: member, group: group) }
+                if !display.isEmpty {
+                    state.setMemberDisplay(MemberDisplay(text: display, givenFor: givenFor == "\u{0}" ? nil : givenFor), member: member, group: group)
+                }
             }
         }
         guard let brokenCount = input.int() else { return nil }

@@ -74,19 +74,15 @@ struct Indexer {
         for (group, member, path) in memberships {
             if let bytes = (try? store.readWorkingFile(path)) ?? nil {
                 state.addMember(member, to: group, kind: state.kind(of: member) ?? .user)
-                state.setMemberDisplay(Indexer.display(bytes), member: member, group: group)
+                state.setMemberDisplay(MemberDisplay.read(bytes), member: member, group: group)
             } else {
                 state.removeMember(member, from: group)
             }
         }
     }
 
-    private func display(_ path: String) -> String? {
-        ((try? store.readWorkingFile(path)) ?? nil).flatMap(Indexer.display)
-    }
-
-    static func display(_ bytes: [UInt8]) -> String? {
-        (try? JSONValue.parse(bytes))?["display"]?.stringValue
+    private func display(_ path: String) -> MemberDisplay? {
+        ((try? store.readWorkingFile(path)) ?? nil).flatMap(MemberDisplay.read)
     }
 
     private func refresh(_ id: String, kind: ResourceKind, path: String, in state: inout DirectoryIndex.State) {

@@ -84,7 +84,10 @@ struct ResourceRenderer {
     private func members(of id: String, baseURL: String) -> [JSONValue] {
         let members = index.read { state in
             let displays = state.memberDisplays[id] ?? [:]
-            return (state.members[id] ?? [:]).map { member, kind in (member, kind, displays[member] ?? state.summary(member)?.name) }
+            return (state.members[id] ?? [:]).map { member, kind in
+                let name = state.summary(member)?.name
+                return (member, kind, displays[member]?.shown(forMemberNamed: name) ?? name)
+            }
         }
         return members.sorted { $0.0 < $1.0 }.map { member, kind, name in
             var entry: [String: JSONValue] = [

@@ -33,7 +33,7 @@ struct PendingChanges {
     /// group → member → kind, or nil when removed.
     var memberships: [String: [String: ResourceKind?]] = [:]
     /// group → member → display given by the client, or nil to clear it.
-    var displays: [String: [String: String?]] = [:]
+    var displays: [String: [String: MemberDisplay?]] = [:]
     /// kind → lowercased unique name → id, or nil when the name was freed.
     var names: [ResourceKind: [String: String?]] = [:]
 
@@ -50,7 +50,7 @@ struct PendingChanges {
         documents[id] = .some(nil)
     }
 
-    mutating func setMember(_ member: String, of group: String, kind: ResourceKind?, display: String? = nil) {
+    mutating func setMember(_ member: String, of group: String, kind: ResourceKind?, display: MemberDisplay? = nil) {
         memberships[group, default: [:]][member] = .some(kind)
         displays[group, default: [:]][member] = .some(display)
     }

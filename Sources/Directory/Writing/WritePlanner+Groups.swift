@@ -10,7 +10,10 @@ extension WritePlanner {
     /// and the `display` the client gave when it is not simply the member's name.
     static func membershipFile(_ member: ResolvedMember) -> [UInt8] {
         var object: [String: JSONValue] = ["type": .string(member.kind.typeID)]
-        if let display = member.display { object["display"] = .string(display) }
+        if let display = member.display {
+            object["display"] = .string(display.text)
+            if let name = display.givenFor { object[MemberDisplay.givenForKey] = .string(name) }
+        }
         return JSONValue.object(object).serialized(.canonical)
     }
 
@@ -18,7 +21,7 @@ extension WritePlanner {
     struct ResolvedMember {
         var id: String
         var kind: ResourceKind
-        var display: String?
+        var display: MemberDisplay?
     }
 
     func createGroup(_ type: ResourceType, _ body: JSONValue, _ view: inout WriteView, _ context: Caller) throws(SCIMError) -> PlannedWrite {
@@ -150,8 +153,11 @@ extension WritePlanner {
                 throw SCIMError.invalidValue("member \(value) is a \(kind.typeID), not a \(stated)")
             }
             guard id != group else { throw SCIMError.invalidValue("a group cannot be a member of itself") }
-            var display = member["display"]?.stringValue
-            if let given = display, given.isEmpty || given == memberName(id, kind, view) { display = nil }
+            var display: MemberDisplay?
+            if let given = member["display"]?.stringValue, !given.isEmpty {
+                let name = memberName(id, kind, view)
+                if given != name { display = MemberDisplay(text: given, givenFor: name) }
+            }
             if seen.insert(id).inserted { out.append(ResolvedMember(id: id, kind: kind, display: display)) }
         }
         return out
