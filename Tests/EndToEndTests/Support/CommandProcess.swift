@@ -23,6 +23,7 @@ final class CommandProcess: @unchecked Sendable {
     private var errors = ""
     private let out = Pipe()
     private let err = Pipe()
+    private var readers: [PipeReader] = []
 
     init(_ arguments: [String], environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: ServerProcess.binary)
@@ -34,23 +35,17 @@ final class CommandProcess: @unchecked Sendable {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        out.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            // At the end of the stream every call reads nothing: stop listening (else the
-            // handler spins for as long as the pipe lives).
-            if data.isEmpty { handle.readabilityHandler = nil; return }
-            guard let self else { return }
-            self.lock.withLock { self.output += String(decoding: data, as: UTF8.self) }
-        }
-        err.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            // At the end of the stream every call reads nothing: stop listening (else the
-            // handler spins for as long as the pipe lives).
-            if data.isEmpty { handle.readabilityHandler = nil; return }
-            guard let self else { return }
-            self.lock.withLock { self.errors += String(decoding: data, as: UTF8.self) }
-        }
         try process.run()
+        readers = [
+            PipeReader(out) { [weak self] data in
+                guard let self else { return }
+                self.lock.withLock { self.output += String(decoding: data, as: UTF8.self) }
+            },
+            PipeReader(err) { [weak self] data in
+                guard let self else { return }
+                self.lock.withLock { self.errors += String(decoding: data, as: UTF8.self) }
+            },
+        ]
     }
 
     deinit {
@@ -75,14 +70,9 @@ final class CommandProcess: @unchecked Sendable {
 
     func wait() -> CommandResult {
         process.waitUntilExit()
-        out.fileHandleForReading.readabilityHandler = nil
-        err.fileHandleForReading.readabilityHandler = nil
-        let restOut = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let restErr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        for reader in readers { reader.waitForEnd() }
         return lock.withLock {
-            output += restOut
-            errors += restErr
-            return CommandResult(status: process.terminationStatus, output: output, errors: errors)
+            CommandResult(status: process.terminationStatus, output: output, errors: errors)
         }
     }
 }

@@ -11,6 +11,7 @@ final class ServerProcess: @unchecked Sendable {
     private(set) var baseURL = ""
     private(set) var output = ""
     private var process: Process?
+    private var reader: PipeReader?
     private let lock = NSLock()
     let extraArguments: [String]
     /// The open-file limit the server is started with (`ulimit -Sn`, `-Hn`), if not inherited.
@@ -72,15 +73,11 @@ final class ServerProcess: @unchecked Sendable {
         process.standardOutput = pipe
         process.standardError = pipe
         lock.withLock { output = ""; baseURL = "" }
-        pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            // At the end of the stream every call reads nothing: stop listening (else the
-            // handler spins for as long as the pipe lives).
-            if data.isEmpty { handle.readabilityHandler = nil; return }
+        try process.run()
+        reader = PipeReader(pipe) { [weak self] data in
             guard let self else { return }
             self.lock.withLock { self.output += String(decoding: data, as: UTF8.self) }
         }
-        try process.run()
         self.process = process
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
