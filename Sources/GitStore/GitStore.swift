@@ -282,6 +282,18 @@ public final class GitStore: @unchecked Sendable {
         }
     }
 
+    /// Merges the packs this process wrote since the last merge into one, when there are
+    /// two or more. For a store that went quiet: a server of many tenants would otherwise
+    /// keep, per tenant, up to fifteen small packs mapped by every repository handle and
+    /// their bytes in memory (held for the next merge) for as long as the tenant is open.
+    /// Does nothing when another writer holds the store.
+    public func mergeRecentPacks() {
+        guard (try? ensureOpen()) != nil else { return }
+        _ = try? lock.withLock(timeout: .milliseconds(5)) {
+            if writer.mergeRecentPacksIfDue(minimum: 2) { readers.invalidate() }
+        }
+    }
+
     /// Merges packs (and packs any loose objects) now, and waits until that is done.
     public func repack() {
         repacker.wait()

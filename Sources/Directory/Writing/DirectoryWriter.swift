@@ -19,6 +19,10 @@ final class DirectoryWriter: @unchecked Sendable {
     /// Values of the extension attributes declared unique, built on the first write that
     /// needs them; only this writer's thread touches it.
     private let uniqueValues = UniqueValueIndex()
+    /// When the last batch committed, until the store settles after it (writer thread only).
+    private var lastCommit: ContinuousClock.Instant?
+    /// How long a store stays quiet before its recent small packs are merged.
+    private let settleAfter = Duration.seconds(1)
     private let condition = NSCondition()
     private var queue: [Job] = []
     private var stopped = false
@@ -94,6 +98,10 @@ final class DirectoryWriter: @unchecked Sendable {
                 if !condition.wait(until: Date(timeIntervalSinceNow: 0.25)), queue.isEmpty, !stopped {
                     condition.unlock()
                     if store.headMayHaveMoved() { followExternalHead() }
+                    if let lastCommit, ContinuousClock.now - lastCommit >= settleAfter {
+                        self.lastCommit = nil
+                        store.mergeRecentPacks()
+                    }
                     condition.lock()
                 }
             }
@@ -106,6 +114,7 @@ final class DirectoryWriter: @unchecked Sendable {
             queue.removeFirst(batch.count)
             condition.unlock()
             process(batch)
+            lastCommit = ContinuousClock.now
         }
     }
 

@@ -30,11 +30,11 @@ extension Writer {
         recentPacks.append(pack)
     }
 
-    /// Merges the recent packs once there are `mergeEvery` of them. Returns true when packs
-    /// were replaced on disk (readers must drop their handles). A failure only leaves the
-    /// small packs in place.
-    func mergeRecentPacksIfDue() -> Bool {
-        guard recentPacks.count >= Writer.mergeEvery else { return false }
+    /// Merges the recent packs once there are `minimum` of them (`mergeEvery` while writes
+    /// go on). Returns true when packs were replaced on disk (readers must drop their
+    /// handles). A failure only leaves the small packs in place.
+    func mergeRecentPacksIfDue(minimum: Int = Writer.mergeEvery) -> Bool {
+        guard recentPacks.count >= max(2, minimum) else { return false }
         let packs = recentPacks
         recentPacks = []
         let folder = StorePaths.join(gitDirectory, "objects/pack")
