@@ -27,7 +27,12 @@ public final class DirectoryService: ResourceService {
     public init(store: GitStore, registry: SchemaRegistry = .standard, logger: Logger = Logger(label: "scimgit.directory")) throws {
         self.store = store
         schemas = SchemaCatalog(base: registry, logger: logger)
-        schemas.reload(from: store, at: store.head)
+        // Most stores declare no schema: without a `Schemas/` folder in the working tree
+        // (brought to HEAD when the store opened) no tree is read, which keeps the first
+        // request to a cold tenant from opening a repository handle for nothing.
+        if FileManager.default.fileExists(atPath: store.absolutePath(StoreSchemas.folder)) {
+            schemas.reload(from: store, at: store.head)
+        }
         self.logger = logger
         let index = DirectoryIndex()
         self.index = index

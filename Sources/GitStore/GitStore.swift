@@ -283,7 +283,8 @@ public final class GitStore: @unchecked Sendable {
     }
 
     /// Merges the packs this process wrote since the last merge into one, when there are
-    /// two or more. For a store that went quiet: a server of many tenants would otherwise
+    /// two or more. For a store that went quiet (`DirectoryWriter` asks ten seconds after
+    /// its last write): a server of many tenants would otherwise
     /// keep, per tenant, up to fifteen small packs mapped by every repository handle and
     /// their bytes in memory (held for the next merge) for as long as the tenant is open.
     /// Does nothing when another writer holds the store.

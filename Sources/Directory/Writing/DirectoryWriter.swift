@@ -21,8 +21,10 @@ final class DirectoryWriter: @unchecked Sendable {
     private let uniqueValues = UniqueValueIndex()
     /// When the last batch committed, until the store settles after it (writer thread only).
     private var lastCommit: ContinuousClock.Instant?
-    /// How long a store stays quiet before its recent small packs are merged.
-    private let settleAfter = Duration.seconds(1)
+    /// How long a store stays quiet before its recent small packs are merged: long enough
+    /// that a store written every few seconds (a tenant among many) does not merge after
+    /// every other write (a merge rewrites its packs and, when durable, syncs the disk).
+    private let settleAfter = Duration.seconds(10)
     private let condition = NSCondition()
     private var queue: [Job] = []
     private var stopped = false
