@@ -103,6 +103,7 @@ final class DirectoryWriter: @unchecked Sendable {
                     if let lastCommit, ContinuousClock.now - lastCommit >= settleAfter {
                         self.lastCommit = nil
                         store.mergeRecentPacks()
+                        MemoryTrim.soon()
                     }
                     condition.lock()
                 }
