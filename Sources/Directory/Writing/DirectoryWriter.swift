@@ -103,7 +103,6 @@ final class DirectoryWriter: @unchecked Sendable {
                     if let lastCommit, ContinuousClock.now - lastCommit >= settleAfter {
                         self.lastCommit = nil
                         store.mergeRecentPacks()
-                        MemoryTrim.soon()
                     }
                     condition.lock()
                 }
