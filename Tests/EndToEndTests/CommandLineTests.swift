@@ -172,7 +172,7 @@ struct CommandLineTests {
     /// break (a short line followed by more of the same paragraph).
     @Test func everyCommandsHelpReadsAsProse() throws {
         let commands = [[], ["init"], ["serve"], ["token"], ["token", "add"], ["token", "list"], ["token", "revoke"], ["log"], ["diff"],
-                        ["snapshot"], ["snapshot", "create"], ["snapshot", "list"], ["snapshot", "delete"], ["rollback"], ["revert"], ["verify"],
+                        ["snapshot"], ["snapshot", "create"], ["snapshot", "list"], ["snapshot", "delete"], ["rollback"], ["revert"], ["verify"], ["syncs"],
                         ["schema"], ["schema", "add"], ["schema", "list"], ["schema", "remove"], ["tenant"], ["tenant", "add"], ["tenant", "list"], ["tenant", "remove"]]
         for command in commands {
             let help = try scimgit(command + ["--help"])

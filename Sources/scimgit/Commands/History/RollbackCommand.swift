@@ -16,16 +16,30 @@ struct RollbackCommand: ParsableCommand {
         server brings its working tree and indexes to it within a second (the command waits \
         for that). Killed part-way, it leaves at most that commit, which the server follows.
 
+        With --sync ID (from `scimgit syncs`) it undoes exactly one sync's writes instead, \
+        keeping what other clients changed since; a resource changed again later is a \
+        conflict, named, and nothing is changed.
+
         Without --yes it asks on a terminal, and refuses (exit 2) when there is none.
         """
     )
 
     @OptionGroup var store: StoreOptions
-    @Option(help: "The state to return to: a snapshot name, a commit, HEAD~N, or an ISO 8601 time.") var to: String
+    @Option(help: "The state to return to: a snapshot name, a commit, HEAD~N, or an ISO 8601 time.") var to: String?
+    @Option(help: ArgumentHelp("Instead of --to: undo exactly the writes of one sync (an id from `scimgit syncs`), keeping every later change of other clients, with revert's conflict rules.", valueName: "ID"))
+    var sync: String?
+    @Option(help: "With --sync: the longest pause (seconds) between two writes of one sync, as given to `scimgit syncs`.") var gap = Int(SyncFinder.defaultGap)
     @Flag(help: "Print what would change, change nothing.") var dryRun = false
     @Flag(help: "Do not ask for confirmation.") var yes = false
 
+    func validate() throws {
+        if (to == nil) == (sync == nil) { throw ValidationError("give --to REV or --sync ID") }
+        if gap < 1 { throw ValidationError("--gap must be at least 1 second") }
+    }
+
     func run() throws {
+        if let sync { return try rollBack(sync: sync) }
+        let to = self.to!
         let gitStore = dryRun ? try store.openForReading() : try store.openForWriting(command: "rollback")
         defer { try? gitStore.close() }
         let rollback = Rollback(store: gitStore)
@@ -46,6 +60,40 @@ struct RollbackCommand: ParsableCommand {
         try Confirmation.confirm("Apply this rollback?", yes: yes)
         do {
             if let commit = try rollback.apply(plan, by: CLIIdentity()) {
+                Console.say("\nCommitted \(commit.short): \(plan.subject)")
+                WorkingTreeWait.report(gitStore)
+            }
+        } catch let error as GitStoreError {
+            throw CLIError("\(error)")
+        }
+    }
+
+    /// `--sync ID`: a revert of the sync's commits, named after the sync.
+    private func rollBack(sync id: String) throws {
+        let gitStore = dryRun ? try store.openForReading() : try store.openForWriting(command: "rollback")
+        defer { try? gitStore.close() }
+        guard let sync = try SyncFinder(store: gitStore, gap: TimeInterval(gap)).sync(id: id) else {
+            throw CLIError("no sync \(id) in this store (see scimgit syncs)")
+        }
+        let revert = Revert(store: gitStore)
+        var plan: Revert.Plan
+        do {
+            plan = try revert.plan(sync.commits.map(\.id.hex))
+        } catch let conflict as Revert.Conflict {
+            throw CLIError(conflict.description)
+        } catch let error as GitStoreError {
+            throw CLIError("cannot roll back \(sync.id): \(error)")
+        }
+        plan.subject = "Roll back \(sync.id) of \(sync.client) (\(sync.counts.words))"
+        Console.say(plan.subject)
+        Console.say("  \(sync.commits.count) writes, \(TimeFormat.show(sync.start)) to \(TimeFormat.show(sync.end))")
+        if plan.changes.isEmpty { Console.say("Its writes changed nothing that is still there: nothing to do."); return }
+        Console.say()
+        for line in plan.lines { Console.say("  " + line) }
+        if dryRun { Console.say("\n(dry run: nothing changed)"); return }
+        try Confirmation.confirm("Apply this rollback?", yes: yes)
+        do {
+            if let commit = try revert.apply(plan, by: CLIIdentity()) {
                 Console.say("\nCommitted \(commit.short): \(plan.subject)")
                 WorkingTreeWait.report(gitStore)
             }

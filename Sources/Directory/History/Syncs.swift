@@ -1,0 +1,169 @@
+import Foundation
+import GitStore
+import SCIM
+
+/// A sync: consecutive writes of one client (token) with no gap longer than a set time
+/// between them — what an identity admin calls "last night's Okta push", and the unit in
+/// which a bad one is reviewed and undone (`scimgit syncs`, `scimgit rollback --sync`).
+/// Only writes through the SCIM API count (commits with `SCIM-Operation` POST, PUT, PATCH or
+/// DELETE); rollbacks, reverts, schema changes and hand commits belong to no sync.
+public struct Sync: Sendable {
+    /// `sync-` and the first 12 hex digits of its first commit: stable, so it can be pasted
+    /// from one command into another (the sync keeps its id as it grows).
+    public var id: String
+    public var client: String
+    /// Its commits, oldest first.
+    public var commits: [LogEntry]
+    public var counts: Counts
+
+    public var start: Date { commits.first?.time ?? Date(timeIntervalSince1970: 0) }
+    public var end: Date { commits.last?.time ?? Date(timeIntervalSince1970: 0) }
+
+    /// What the writes did, counted from the files each commit changed.
+    public struct Counts: Sendable, Hashable {
+        public var created: [ResourceKind: Int] = [:]
+        public var updated: [ResourceKind: Int] = [:]
+        public var deactivated: [ResourceKind: Int] = [:]
+        public var reactivated: [ResourceKind: Int] = [:]
+        public var deleted: [ResourceKind: Int] = [:]
+        public var membershipsAdded = 0
+        public var membershipsRemoved = 0
+
+        /// `created 3 users, updated 120 users, deactivated 2 users, removed 14 memberships`.
+        public var words: String {
+            var parts: [String] = []
+            for (verb, table) in [("created", created), ("updated", updated), ("deactivated", deactivated), ("reactivated", reactivated), ("deleted", deleted)] {
+                for kind in ResourceKind.all {
+                    if let count = table[kind], count > 0 { parts.append("\(verb) \(CommitMessage.plural(count, kind.noun))") }
+                }
+            }
+            if membershipsAdded > 0 { parts.append("added \(CommitMessage.plural(membershipsAdded, "membership"))") }
+            if membershipsRemoved > 0 { parts.append("removed \(CommitMessage.plural(membershipsRemoved, "membership"))") }
+            return parts.isEmpty ? "no changes" : parts.joined(separator: ", ")
+        }
+
+        var json: JSONValue {
+            func table(_ counts: [ResourceKind: Int]) -> JSONValue {
+                .object(Dictionary(uniqueKeysWithValues: ResourceKind.all.map { ($0.typeID, JSONValue.int(Int64(counts[$0] ?? 0))) }))
+            }
+            return .object([
+                "created": table(created), "updated": table(updated), "deactivated": table(deactivated),
+                "reactivated": table(reactivated), "deleted": table(deleted),
+                "membershipsAdded": .int(Int64(membershipsAdded)), "membershipsRemoved": .int(Int64(membershipsRemoved)),
+            ])
+        }
+    }
+
+    public var json: JSONValue {
+        let format = ISO8601DateFormatter()
+        return .object([
+            "id": .string(id), "client": .string(client),
+            "start": .string(format.string(from: start)), "end": .string(format.string(from: end)),
+            "writes": .int(Int64(commits.count)), "summary": .string(counts.words), "counts": counts.json,
+            "commits": .array(commits.map { .string($0.id.hex) }),
+        ])
+    }
+}
+
+/// Finds syncs in history, newest first.
+public struct SyncFinder {
+    let store: GitStore
+    /// The longest pause between two writes of one sync.
+    public var gap: TimeInterval
+
+    /// Five minutes: an IdP's push sends its writes seconds apart; its next scheduled run
+    /// (Entra every 40 minutes, Okta on change) starts a new sync.
+    public static let defaultGap: TimeInterval = 300
+
+    public init(store: GitStore, gap: TimeInterval = SyncFinder.defaultGap) {
+        self.store = store
+        self.gap = gap
+    }
+
+    static let apiOperations: Set<String> = ["POST", "PUT", "PATCH", "DELETE"]
+
+    /// Syncs that ended at or after `since` (all with nil), of `client` (all with nil).
+    public func syncs(since: Date? = nil, client: String? = nil) throws -> [Sync] {
+        var open: [String: [LogEntry]] = [:]  // client → commits, newest first
+        var closed: [[LogEntry]] = []
+        try store.log { info in
+            let entry = LogEntry(info)
+            // Nothing older can extend a sync that is still open, nor end after `since`.
+            if let since, entry.time < since {
+                let oldest = open.values.compactMap { $0.last?.time }.min()
+                if oldest.map({ $0.timeIntervalSince(entry.time) > gap }) ?? true { return false }
+            }
+            guard let operation = entry.operation, SyncFinder.apiOperations.contains(operation) else { return true }
+            if let client, entry.client.caseInsensitiveCompare(client) != .orderedSame { return true }
+            if let chain = open[entry.client], let last = chain.last, last.time.timeIntervalSince(entry.time) > gap {
+                closed.append(chain)
+                open[entry.client] = [entry]
+            } else {
+                open[entry.client, default: []].append(entry)
+            }
+            return true
+        }
+        closed.append(contentsOf: open.values)
+        var syncs: [Sync] = []
+        for chain in closed {
+            let commits = Array(chain.reversed())
+            guard let first = commits.first else { continue }
+            if let since, commits.last!.time < since { continue }
+            syncs.append(Sync(id: "sync-" + String(first.id.hex.prefix(12)), client: first.client, commits: commits, counts: try counts(commits)))
+        }
+        return syncs.sorted { ($0.end, $0.id) > ($1.end, $1.id) }
+    }
+
+    /// The sync with this id (`sync-…`, or the first commit's hex prefix).
+    public func sync(id: String) throws -> Sync? {
+        let wanted = id.lowercased().hasPrefix("sync-") ? String(id.lowercased().dropFirst(5)) : id.lowercased()
+        guard wanted.count >= 7, wanted.allSatisfy(\.isHexDigit) else { return nil }
+        return try syncs().first { $0.commits.first?.id.hex.hasPrefix(wanted) == true }
+    }
+
+    private func counts(_ commits: [LogEntry]) throws -> Sync.Counts {
+        var counts = Sync.Counts()
+        for entry in commits {
+            let info = try store.commitInfo(entry.id)
+            for change in try store.diff(from: info.parents.first, to: entry.id) {
+                switch StoreLayout.entry(at: change.path) {
+                case let .resource(kind, _):
+                    switch change.kind {
+                    case .added: counts.created[kind, default: 0] += 1
+                    case .deleted: counts.deleted[kind, default: 0] += 1
+                    case .modified:
+                        let before = try document(change.oldBlob)
+                        let after = try document(change.newBlob)
+                        let wasActive = before?["active"]?.boolValue, isActive = after?["active"]?.boolValue
+                        if wasActive != false && isActive == false {
+                            counts.deactivated[kind, default: 0] += 1
+                        } else if wasActive == false && isActive != false {
+                            counts.reactivated[kind, default: 0] += 1
+                        } else if withoutMeta(before) != withoutMeta(after) {
+                            // (A membership change rewrites the group's file for its
+                            // `lastModified` alone: not an update of the group.)
+                            counts.updated[kind, default: 0] += 1
+                        }
+                    }
+                case .membership:
+                    if change.kind == .added { counts.membershipsAdded += 1 }
+                    if change.kind == .deleted { counts.membershipsRemoved += 1 }
+                case nil:
+                    continue
+                }
+            }
+        }
+        return counts
+    }
+
+    private func document(_ blob: ObjectID?) throws -> [String: JSONValue]? {
+        guard let blob else { return nil }
+        return (try? JSONValue.parse(try store.readBlob(blob)))?.objectValue
+    }
+
+    private func withoutMeta(_ document: [String: JSONValue]?) -> [String: JSONValue]? {
+        var copy = document
+        copy?["meta"] = nil
+        return copy
+    }
+}
