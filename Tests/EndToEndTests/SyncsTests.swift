@@ -17,19 +17,21 @@ struct SyncsTests {
             ids.append(try #require(try await okta.post("/Users", ["userName": .string("u\(index)@example.com"), "active": true]).json?["id"]?.stringValue))
         }
         #expect(try await SCIMClient.entra(server).post("/Groups", ["displayName": "Sales", "members": [["value": .string(ids[0])]]]).status == 201)
-        try await Task.sleep(for: .seconds(3.5))
+        // A pause longer than the gap (6 s) ends the sync; writes seconds apart, even on a
+        // loaded machine, stay in one.
+        try await Task.sleep(for: .seconds(8))
         for id in ids.prefix(2) { #expect(try await okta.patch("/Users/\(id)", SyncsTests.deactivate).status == 200) }
 
-        let listed = try scimgit(["syncs", "--gap", "2", "--repo", server.store])
+        let listed = try scimgit(["syncs", "--gap", "6", "--repo", server.store])
         #expect(listed.status == 0, "\(listed.errors)")
         let lines = listed.output.split(separator: "\n").map(String.init)
         #expect(lines.count == 3, "\(listed.output)")
         #expect(lines[0].hasPrefix("sync-") && lines[0].contains("okta") && lines[0].hasSuffix("2 writes: deactivated 2 users"), "\(lines[0])")
         #expect(lines.contains { $0.contains("entra") && $0.hasSuffix("1 write: created 1 group, added 1 membership") }, "\(listed.output)")
         #expect(lines.contains { $0.contains("okta") && $0.hasSuffix("3 writes: created 3 users") }, "\(listed.output)")
-        let only = try scimgit(["syncs", "--gap", "2", "--client", "entra", "--repo", server.store])
+        let only = try scimgit(["syncs", "--gap", "6", "--client", "entra", "--repo", server.store])
         #expect(only.output.split(separator: "\n").count == 1)
-        let json = try JSONValue.parse(Array(try scimgit(["syncs", "--gap", "2", "--json", "--repo", server.store]).output.utf8))
+        let json = try JSONValue.parse(Array(try scimgit(["syncs", "--gap", "6", "--json", "--repo", server.store]).output.utf8))
         #expect(json[0]?["counts"]?["deactivated"]?["User"] == 2 && json[0]?["commits"]?.arrayValue?.count == 2)
 
         // The same id with another gap, or one pasted wrong, is refused with nothing done.
@@ -39,7 +41,7 @@ struct SyncsTests {
         #expect(try scimgit(["rollback", "--to", "HEAD~1", "--sync", id, "--yes", "--repo", server.store]).status != 0)
         #expect(try server.commitCount() == commits)
 
-        let rolled = try scimgit(["rollback", "--sync", id, "--gap", "2", "--yes", "--repo", server.store])
+        let rolled = try scimgit(["rollback", "--sync", id, "--gap", "6", "--yes", "--repo", server.store])
         #expect(rolled.status == 0, "\(rolled.errors)")
         #expect(rolled.output.contains("Roll back \(id) of okta (deactivated 2 users)"), "\(rolled.output)")
         #expect(try server.commitCount() == commits + 1)
@@ -52,12 +54,12 @@ struct SyncsTests {
         let server = try ServerProcess()
         let okta = SCIMClient.okta(server)
         let id = try #require(try await okta.post("/Users", ["userName": "ada@example.com", "active": true]).json?["id"]?.stringValue)
-        try await Task.sleep(for: .seconds(3.5))
+        try await Task.sleep(for: .seconds(8))
         #expect(try await okta.patch("/Users/\(id)", SyncsTests.deactivate).status == 200)
-        let sync = String(try scimgit(["syncs", "--gap", "2", "--client", "okta", "--repo", server.store]).output.prefix { $0 != " " })
+        let sync = String(try scimgit(["syncs", "--gap", "6", "--client", "okta", "--repo", server.store]).output.prefix { $0 != " " })
         #expect(try await SCIMClient.entra(server).patch("/Users/\(id)", [["op": "replace", "path": "displayName", "value": "Ada"]]).status == 200)
         let commits = try server.commitCount()
-        let refused = try scimgit(["rollback", "--sync", sync, "--gap", "2", "--yes", "--repo", server.store])
+        let refused = try scimgit(["rollback", "--sync", sync, "--gap", "6", "--yes", "--repo", server.store])
         #expect(refused.status != 0 && refused.errors.contains("ada@example.com"), "\(refused.errors)")
         #expect(try server.commitCount() == commits)
     }
