@@ -34,8 +34,12 @@ struct SyncsTests {
         let json = try JSONValue.parse(Array(try scimgit(["syncs", "--gap", "6", "--json", "--repo", server.store]).output.utf8))
         #expect(json[0]?["counts"]?["deactivated"]?["User"] == 2 && json[0]?["commits"]?.arrayValue?.count == 2)
 
-        // The same id with another gap, or one pasted wrong, is refused with nothing done.
         let id = String(lines[0].prefix { $0 != " " })
+        let diff = try scimgit(["diff", "--sync", id, "--gap", "6", "--repo", server.store])
+        #expect(diff.status == 0 && diff.output.contains("~ u0@example.com") && diff.output.contains("active: true → false"), "\(diff.output)")
+        #expect(!diff.output.contains("u2@example.com") && !diff.output.contains("Sales"), "only what the sync changed")
+
+        // An id pasted wrong, or --to with --sync, is refused with nothing done.
         let commits = try server.commitCount()
         #expect(try scimgit(["rollback", "--sync", "sync-0000000000", "--yes", "--repo", server.store]).status != 0)
         #expect(try scimgit(["rollback", "--to", "HEAD~1", "--sync", id, "--yes", "--repo", server.store]).status != 0)
