@@ -40,20 +40,9 @@ struct RevertCommand: ParsableCommand {
         } catch let error as GitStoreError {
             throw CLIError("cannot revert: \(error)")
         }
-        Console.say(plan.subject)
-        for commit in plan.commits { Console.say("  reverts \(commit.id.short) \(commit.subject)") }
-        if plan.changes.isEmpty { Console.say("These commits changed nothing that is still there: nothing to do."); return }
-        Console.say()
-        for line in plan.lines { Console.say("  " + line) }
-        if dryRun { Console.say("\n(dry run: nothing changed)"); return }
-        try Confirmation.confirm("Apply this revert?", yes: yes)
-        do {
-            if let commit = try revert.apply(plan, by: CLIIdentity()) {
-                Console.say("\nCommitted \(commit.short): \(plan.subject)")
-                WorkingTreeWait.report(gitStore)
-            }
-        } catch let error as GitStoreError {
-            throw CLIError("\(error)")
-        }
+        try RevertRun.finish(
+            plan, with: revert, store: gitStore, header: plan.commits.map { "reverts \($0.id.short) \($0.subject)" },
+            nothingToDo: "These commits changed nothing that is still there: nothing to do.",
+            question: "Apply this revert?", dryRun: dryRun, yes: yes)
     }
 }

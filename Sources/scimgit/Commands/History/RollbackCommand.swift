@@ -85,20 +85,10 @@ struct RollbackCommand: ParsableCommand {
             throw CLIError("cannot roll back \(sync.id): \(error)")
         }
         plan.subject = "Roll back \(sync.id) of \(sync.client) (\(sync.counts.words))"
-        Console.say(plan.subject)
-        Console.say("  \(sync.commits.count) writes, \(TimeFormat.show(sync.start)) to \(TimeFormat.show(sync.end))")
-        if plan.changes.isEmpty { Console.say("Its writes changed nothing that is still there: nothing to do."); return }
-        Console.say()
-        for line in plan.lines { Console.say("  " + line) }
-        if dryRun { Console.say("\n(dry run: nothing changed)"); return }
-        try Confirmation.confirm("Apply this rollback?", yes: yes)
-        do {
-            if let commit = try revert.apply(plan, by: CLIIdentity()) {
-                Console.say("\nCommitted \(commit.short): \(plan.subject)")
-                WorkingTreeWait.report(gitStore)
-            }
-        } catch let error as GitStoreError {
-            throw CLIError("\(error)")
-        }
+        try RevertRun.finish(
+            plan, with: revert, store: gitStore,
+            header: ["\(sync.commits.count) writes, \(TimeFormat.show(sync.start)) to \(TimeFormat.show(sync.end))"],
+            nothingToDo: "Its writes changed nothing that is still there: nothing to do.",
+            question: "Apply this rollback?", dryRun: dryRun, yes: yes)
     }
 }
