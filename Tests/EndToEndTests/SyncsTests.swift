@@ -18,7 +18,9 @@ struct SyncsTests {
         }
         #expect(try await SCIMClient.entra(server).post("/Groups", ["displayName": "Sales", "members": [["value": .string(ids[0])]]]).status == 201)
         let firstRun = try commitTimes(server)
-        try await Task.sleep(for: .seconds(10))
+        // A loaded machine (the whole suite at once) has spread four writes over nine
+        // seconds: pause well beyond what the first run took.
+        try await Task.sleep(for: .seconds(10 + 2 * (firstRun.last! - firstRun.first!)))
         for id in ids.prefix(2) { #expect(try await okta.patch("/Users/\(id)", SyncsTests.deactivate).status == 200) }
         let secondRun = try commitTimes(server).dropFirst(firstRun.count)
         // The gap: wider than the spread of either run (a loaded machine may take seconds
