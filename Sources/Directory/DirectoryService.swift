@@ -20,11 +20,16 @@ public final class DirectoryService: ResourceService {
     private let renderer: ResourceRenderer
     private let resources: StoredResources
     private let searchEngine: SearchEngine
+    private let guardian: DeprovisioningGuard?
     private let logger: Logger
 
     /// Opens the directory over an open store: builds the indexes from its files, reads
     /// the store's schemas (`Schemas/`, attached to `registry`) and starts the writer.
-    public init(store: GitStore, registry: SchemaRegistry = .standard, logger: Logger = Logger(label: "scimgit.directory")) throws {
+    /// With a `guardPolicy`, mass deprovisioning is held (`DeprovisioningGuard`).
+    public init(
+        store: GitStore, registry: SchemaRegistry = .standard, guardPolicy: GuardPolicy? = nil,
+        logger: Logger = Logger(label: "scimgit.directory")
+    ) throws {
         self.store = store
         schemas = SchemaCatalog(base: registry, logger: logger)
         // Most stores declare no schema: without a `Schemas/` folder in the working tree
@@ -46,9 +51,11 @@ public final class DirectoryService: ResourceService {
         renderer = ResourceRenderer(index: index)
         resources = StoredResources(store: store, index: index)
         searchEngine = SearchEngine(index: index, store: resources, renderer: renderer, logger: logger)
+        let guardian = guardPolicy.map { DeprovisioningGuard.open(store: store, policy: $0, logger: logger) }
+        self.guardian = guardian
         writer = DirectoryWriter(
             store: store, index: index, indexer: indexer,
-            schemas: schemas, clock: Clock(), logger: logger
+            schemas: schemas, guardian: guardian, clock: Clock(), logger: logger
         )
         writer.start()
     }
@@ -90,6 +97,9 @@ public final class DirectoryService: ResourceService {
     /// The schemas requests are checked against: the base registry and the store's own,
     /// as of the last commit the server took in.
     public var registry: SchemaRegistry { schemas.registry }
+
+    /// The deprovisioning guard's state (nil when it is off).
+    public var guardState: GuardState? { guardian?.state }
 
     /// Users and groups in the store.
     public var counts: (users: Int, groups: Int) {

@@ -21,6 +21,8 @@ public struct MetadataPaths: Sendable {
     public var indexSnapshot: String { MetadataPaths.join(folder, "index-snapshot") }
     /// The HEAD a clean stop left the working tree and index equal to.
     public var cleanShutdown: String { MetadataPaths.join(folder, "clean-shutdown") }
+    /// The deprovisioning guard's counts and trip (see `GuardState`).
+    public var guardState: String { MetadataPaths.join(folder, "guard.json") }
     /// Held for its whole life by the process that owns the working tree (`serve`).
     public var ownerLock: String { MetadataPaths.join(folder, "owner.lock") }
     /// One writer at a time (the server, a CLI command): held for each write.

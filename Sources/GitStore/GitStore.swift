@@ -481,6 +481,16 @@ public final class GitStore: @unchecked Sendable {
         }
     }
 
+    /// A flag of the store's git config (`.git/config`, e.g. `scimgit.guard`): facts
+    /// about the store that must outlive scimgit's own files. Nil when unset.
+    public func configFlag(_ key: String) throws -> Bool? {
+        try readers.with { try $0.configFlag(key) }
+    }
+
+    public func setConfigFlag(_ key: String, _ value: Bool) throws {
+        try readers.with { try $0.setConfigFlag(key, value) }
+    }
+
     /// Walks history newest first from `start` (default HEAD); `visit` returns false to stop.
     public func log(
         from start: ObjectID? = nil, paths: [String]? = nil, limit: Int? = nil,

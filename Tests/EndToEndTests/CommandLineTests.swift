@@ -173,7 +173,8 @@ struct CommandLineTests {
     @Test func everyCommandsHelpReadsAsProse() throws {
         let commands = [[], ["init"], ["serve"], ["token"], ["token", "add"], ["token", "list"], ["token", "revoke"], ["log"], ["diff"],
                         ["snapshot"], ["snapshot", "create"], ["snapshot", "list"], ["snapshot", "delete"], ["rollback"], ["revert"], ["verify"], ["syncs"],
-                        ["schema"], ["schema", "add"], ["schema", "list"], ["schema", "remove"], ["tenant"], ["tenant", "add"], ["tenant", "list"], ["tenant", "remove"]]
+                        ["schema"], ["schema", "add"], ["schema", "list"], ["schema", "remove"], ["tenant"], ["tenant", "add"], ["tenant", "list"], ["tenant", "remove"],
+                        ["guard"], ["guard", "status"], ["guard", "release"], ["guard", "reset"]]
         for command in commands {
             let help = try scimgit(command + ["--help"])
             #expect(help.status == 0, "\(command)")

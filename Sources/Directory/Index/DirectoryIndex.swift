@@ -41,6 +41,11 @@ extension DirectoryIndex.State {
 
     func kind(of id: String) -> ResourceKind? { summaries[id]?.kind }
 
+    /// Users not marked `active: false` (the base of the guard's percentage).
+    var activeUsers: Int {
+        (order[.user]?.count ?? 0) - (equality[.user]?["active"]?["false"]?.count ?? 0)
+    }
+
     /// The id holding a unique name (userName / group displayName), case-insensitively.
     func id(named name: String, kind: ResourceKind) -> String? {
         equality[kind]?[kind.nameAttribute]?[name.lowercased()]?.first { summaries[$0]?.kind == kind }

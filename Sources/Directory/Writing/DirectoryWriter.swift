@@ -16,6 +16,8 @@ final class DirectoryWriter: @unchecked Sendable {
     private let schemas: SchemaCatalog
     private let clock: Clock
     private let logger: Logger
+    /// Holds mass deprovisioning (nil: `--guard off`).
+    private let guardian: DeprovisioningGuard?
     /// Values of the extension attributes declared unique, built on the first write that
     /// needs them; only this writer's thread touches it.
     private let uniqueValues = UniqueValueIndex()
@@ -38,7 +40,8 @@ final class DirectoryWriter: @unchecked Sendable {
         var continuation: CheckedContinuation<WriteResult, any Error>
     }
 
-    init(store: GitStore, index: DirectoryIndex, indexer: Indexer, schemas: SchemaCatalog, clock: Clock, logger: Logger) {
+    init(store: GitStore, index: DirectoryIndex, indexer: Indexer, schemas: SchemaCatalog, guardian: DeprovisioningGuard?, clock: Clock, logger: Logger) {
+        self.guardian = guardian
         self.store = store
         self.index = index
         self.indexer = indexer
@@ -137,6 +140,7 @@ final class DirectoryWriter: @unchecked Sendable {
         do {
             try store.write { session in
                 if let move = session.headMove { take(move) }
+                guardian?.beginBatch()
                 let planner = WritePlanner(registry: schemas.registry, clock: clock)
                 var view = WriteView(index: index, store: store, pending: PendingChanges(), uniqueValues: uniqueValues)
                 var specs: [CommitSpec] = []
@@ -145,6 +149,14 @@ final class DirectoryWriter: @unchecked Sendable {
                     var attempt = view
                     do {
                         let plan = try planner.plan(job.operation, view: &attempt, context: job.context)
+                        if let guardian {
+                            let count = DeprovisioningCount.of(plan.changes, before: view, after: attempt)
+                            let index = self.index
+                            if let refusal = guardian.admit(count, client: job.context.client, activeUsers: { index.read(\.activeUsers) }) {
+                                outcomes[position] = .failure(refusal)
+                                continue
+                            }
+                        }
                         view = attempt
                         planned.append((position, plan.result))
                         if let message = plan.message, !plan.changes.isEmpty {
@@ -158,12 +170,14 @@ final class DirectoryWriter: @unchecked Sendable {
                     }
                 }
                 if !specs.isEmpty { _ = try session.commit(specs) }
+                guardian?.endBatch(committed: true)
                 let pending = view.pending
                 index.write { state in DirectoryWriter.publish(pending, to: &state) }
                 uniqueValues.publish(pending)
                 for (position, result) in planned { outcomes[position] = .success(result) }
             }
         } catch {
+            guardian?.endBatch(committed: false)
             let failure = StoreErrorMapping.scimError(error)
             logger.error("write batch of \(jobs.count) failed, nothing committed: \(error)")
             for position in jobs.indices where outcomes[position] == nil || isSuccess(outcomes[position]) {
@@ -188,6 +202,13 @@ final class DirectoryWriter: @unchecked Sendable {
             schemas.reload(from: store, at: move.to)
         }
         if !move.changes.isEmpty { uniqueValues.invalidate() }
+        if let guardian, move.changes.contains(where: { GuardDecision.isDecisionPath($0.path) }) {
+            do {
+                guardian.take(try GuardDecision.load(from: store, at: move.to))
+            } catch {
+                logger.error("\(GuardDecision.path) is not a guard decision, the guard keeps its state: \(error)")
+            }
+        }
     }
 
     private func isSuccess(_ outcome: Result<WriteResult, SCIMError>?) -> Bool {

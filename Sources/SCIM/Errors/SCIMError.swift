@@ -11,11 +11,15 @@ public struct SCIMError: Error, Sendable, Hashable, CustomStringConvertible {
     public var scimType: SCIMType?
     /// Human-readable detail; says where the problem is (byte offset, attribute, operation).
     public var detail: String
+    /// Seconds the client should wait before retrying (a 503 or 429 that will pass later):
+    /// sent as an integer `Retry-After`, which Okta and Entra honour. Not part of the body.
+    public var retryAfter: Int?
 
-    public init(status: Int, scimType: SCIMType? = nil, detail: String) {
+    public init(status: Int, scimType: SCIMType? = nil, detail: String, retryAfter: Int? = nil) {
         self.status = status
         self.scimType = scimType
         self.detail = detail
+        self.retryAfter = retryAfter
     }
 
     /// The URN of the Error message schema.
@@ -47,6 +51,7 @@ public struct SCIMError: Error, Sendable, Hashable, CustomStringConvertible {
         self.status = status
         if case .string(let type)? = object["scimType"] { self.scimType = SCIMType(rawValue: type) } else { self.scimType = nil }
         if case .string(let detail)? = object["detail"] { self.detail = detail } else { self.detail = "" }
+        retryAfter = nil
     }
 }
 

@@ -44,7 +44,7 @@ struct SCIMErrorMiddleware: RouterMiddleware {
         case let error as SCIMHTTPError:
             return error
         case let error as SCIMError:
-            return SCIMHTTPError(error)
+            return SCIMHTTPError(error, headers: error.retryAfter.map { [.retryAfter: String($0)] } ?? [:])
         case let error as any HTTPResponseError:
             return mapFramework(error, request: request)
         case let error as HTTPParserError:

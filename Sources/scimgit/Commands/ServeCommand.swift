@@ -72,6 +72,12 @@ struct ServeCommand: AsyncParsableCommand {
     var schemaExtensions: [String] = []
     @Flag(help: "Refuse (400) attributes no schema declares: an undeclared extension URN, and unknown core attributes. By default an undeclared extension is kept as sent and an unknown core attribute ignored.")
     var strictSchemas = false
+    @Option(
+        name: .customLong("guard"),
+        help: ArgumentHelp(
+            "When the deprovisioning guard holds deactivations, deletions and member removals (503 with Retry-After until `scimgit guard release`): a share of the active users, a count and a window, all of them reached, e.g. 10%,25,1h (the default), 50,30m, 5%,2h; or off.",
+            valueName: "SETTING"))
+    var guardSetting = GuardPolicy.standard.spec
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
     @Option(help: ArgumentHelp("Serve many organisations: every store in ROOT (one per tenant, see `scimgit tenant`) at /scim/v2/NAME, with each tenant's own tokens. Instead of --repo.", valueName: "ROOT"))
     var tenants: String?
@@ -82,6 +88,11 @@ struct ServeCommand: AsyncParsableCommand {
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         _ = try ByteSize.parse(maxBody)
         if let rateLimit { _ = try RateLimitOption.parse(rateLimit) }
+        do {
+            _ = try GuardPolicy.parse(guardSetting)
+        } catch {
+            throw ValidationError("--guard \(guardSetting): \(error)")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level \(logLevel)") }
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
         guard idleTimeout > 0, firstRequestTimeout > 0 else { throw ValidationError("timeouts must be at least 1 second") }
@@ -137,7 +148,7 @@ struct ServeCommand: AsyncParsableCommand {
         let opening = ContinuousClock.now
         let gitStore = try StoreSetup.open(at: store.path, create: true, options: storeOptions)
         logger.info("opened \(store.path) in \(ContinuousClock.now - opening)")
-        let directory = try DirectoryService(store: gitStore, registry: registry, logger: logger)
+        let directory = try DirectoryService(store: gitStore, registry: registry, guardPolicy: guardPolicy, logger: logger)
         let tokenStore = try store.tokenStore()
         let configured: ConfiguredTokenVerifier
         do {
@@ -151,7 +162,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         configuration.tokenVerifiers = [configured, tokenStore]
         let counts = directory.counts
-        let banner = "scimgit \(Version.current) serving \(store.path) (\(counts.users) users, \(counts.groups) groups, \(durability.rawValue) writes)"
+        let banner = "scimgit \(Version.current) serving \(store.path) (\(counts.users) users, \(counts.groups) groups, \(durability.rawValue) writes, \(guardWords))"
         let tokenLine = generated.map { "API token (shown once; only its hash is kept): \($0)" }
             ?? "API tokens: \((configured.names + ((try? tokenStore.list().map(\.name)) ?? [])).joined(separator: ", "))"
         do {
@@ -174,10 +185,10 @@ struct ServeCommand: AsyncParsableCommand {
         var options = storeOptions
         // A tenant is opened for a request: wait for a command holding it no longer than a write would.
         options.ownershipTimeout = storeOptions.lockTimeout
-        let stores = TenantStores(root: root, settings: .init(idle: .seconds(tenantIdle), storeOptions: options, registry: registry, logger: logger))
+        let stores = TenantStores(root: root, settings: .init(idle: .seconds(tenantIdle), storeOptions: options, registry: registry, guardPolicy: guardPolicy, logger: logger))
         stores.start()
         let count = try root.tenants().count
-        let banner = "scimgit \(Version.current) serving \(count) tenant\(count == 1 ? "" : "s") in \(root.path) (\(durability.rawValue) writes; tenants added later are served too)"
+        let banner = "scimgit \(Version.current) serving \(count) tenant\(count == 1 ? "" : "s") in \(root.path) (\(durability.rawValue) writes, \(guardWords); tenants added later are served too)"
         do {
             try await SCIMServerRunner.run(tenants: stores, registry: registry, configuration: configuration, logger: logger) { [configuration] port in
                 FileHandle.standardOutput.write(Data("\(banner)\nBase URL: \(configuration.displayBaseURL(boundPort: port))/{tenant}\nAPI tokens: each tenant's own (scimgit tenant add, scimgit token add NAME --repo \(root.path)/TENANT)\n".utf8))
@@ -188,6 +199,16 @@ struct ServeCommand: AsyncParsableCommand {
         }
         await stores.closeAll()
         logger.info("stopped; every tenant's store is clean")
+    }
+
+    /// `--guard`, checked by `validate`.
+    private var guardPolicy: GuardPolicy? {
+        do { return try GuardPolicy.parse(guardSetting) } catch { return GuardPolicy.standard }
+    }
+
+    private var guardWords: String {
+        guard let guardPolicy else { return "deprovisioning guard off" }
+        return "deprovisioning guard at \(guardPolicy.spec)"
     }
 
     /// Raises the soft open-file limit to the hard one: every connection is a descriptor,

@@ -24,6 +24,8 @@ final class TenantStores: TenantDirectory, @unchecked Sendable {
         var idle: Duration
         var storeOptions: GitStoreOptions
         var registry: SchemaRegistry
+        /// Each tenant's store has its own guard, counting its own writes.
+        var guardPolicy: GuardPolicy?
         var logger: Logger
     }
 
@@ -170,7 +172,7 @@ final class TenantStores: TenantDirectory, @unchecked Sendable {
                 var options = settings.storeOptions
                 options.logger = logger
                 let store = try StoreSetup.open(at: path, options: options)
-                let service = try DirectoryService(store: store, registry: settings.registry, logger: logger)
+                let service = try DirectoryService(store: store, registry: settings.registry, guardPolicy: settings.guardPolicy, logger: logger)
                 logger.info("opened tenant \(name) in \(ContinuousClock.now - started)")
                 lock.withLock { slots[name] = .open(Tenant(name: name, service: service)) }
             } catch {
