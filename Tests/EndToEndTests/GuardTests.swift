@@ -102,7 +102,12 @@ struct GuardTests {
         #expect(retried.values.allSatisfy { $0.status == 200 }, "\(retried.values.map(\.status))")
         #expect(try scimgit(["guard", "status", "--repo", server.store]).output.contains("Released until"))
 
-        // The whole sync, 30 deactivations, undone in one step.
+        // The whole sync, 30 deactivations, undone in one step (previewed as JSON first).
+        let preview = try JSONValue.parse(Array(try scimgit(["rollback", "--sync", syncID, "--dry-run", "--json", "--repo", server.store]).output.utf8))
+        #expect(preview["subject"]?.stringValue?.contains("deactivated 30 users") == true && preview["committed"] == .null, "\(preview)")
+        #expect(preview["commits"]?.arrayValue?.count == 32, "24 + 6 deactivations, a create and an update: \(preview)")
+        let diffJSON = try JSONValue.parse(Array(try scimgit(["diff", "--sync", syncID, "--json", "--repo", server.store]).output.utf8))
+        #expect(diffJSON["changes"]?.arrayValue?.count == 32, "30 users deactivated, one created, one updated: \(diffJSON)")
         let rolled = try scimgit(["rollback", "--sync", syncID, "--yes", "--repo", server.store])
         #expect(rolled.status == 0, "\(rolled.errors)")
         #expect(rolled.output.contains("deactivated 30 users"), "\(rolled.output)")

@@ -1,13 +1,15 @@
 import Directory
 import GitStore
+import SCIM
 
 /// The second half of `revert` and `rollback --sync`: show what the plan changes, ask,
 /// commit, and wait for a running server — one way for both.
 enum RevertRun {
     static func finish(
         _ plan: Revert.Plan, with revert: Revert, store: GitStore, header: [String], nothingToDo: String,
-        question: String, dryRun: Bool, yes: Bool
+        question: String, dryRun: Bool, yes: Bool, json: Bool = false
     ) throws {
+        if json { return try finishAsJSON(plan, with: revert, store: store, dryRun: dryRun, yes: yes) }
         Console.say(plan.subject)
         for line in header { Console.say("  " + line) }
         if plan.changes.isEmpty { Console.say(nothingToDo); return }
@@ -23,5 +25,29 @@ enum RevertRun {
         } catch let error as GitStoreError {
             throw CLIError("\(error)")
         }
+    }
+
+    /// `--json`: one object, `{"subject", "commits", "changes", "dryRun", "committed"}`
+    /// (`committed` null when nothing was committed). Asks nothing: without --yes or
+    /// --dry-run it refuses, as a script must say it means it.
+    private static func finishAsJSON(_ plan: Revert.Plan, with revert: Revert, store: GitStore, dryRun: Bool, yes: Bool) throws {
+        var committed: ObjectID?
+        if !plan.changes.isEmpty && !dryRun {
+            try Confirmation.confirm("", yes: yes)
+            do {
+                committed = try revert.apply(plan, by: CLIIdentity())
+            } catch let error as GitStoreError {
+                throw CLIError("\(error)")
+            }
+            if committed != nil { _ = store.waitForWorkingTree(timeout: .seconds(10)) }
+        }
+        let object: JSONValue = .object([
+            "subject": .string(plan.subject),
+            "commits": .array(plan.commits.map { .string($0.id.hex) }),
+            "changes": .array(plan.lines.map(JSONValue.string)),
+            "dryRun": .bool(dryRun),
+            "committed": committed.map { .string($0.hex) } ?? .null,
+        ])
+        print(object.serializedString(.canonical), terminator: "")
     }
 }

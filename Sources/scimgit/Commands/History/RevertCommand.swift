@@ -23,6 +23,7 @@ struct RevertCommand: ParsableCommand {
     @Argument(help: "The commits to undo.") var commits: [String]
     @Flag(help: "Print what would change, change nothing.") var dryRun = false
     @Flag(help: "Do not ask for confirmation.") var yes = false
+    @Flag(help: "Print JSON (one object: subject, changes, committed); with --yes or --dry-run.") var json = false
 
     func validate() throws {
         if commits.isEmpty { throw ValidationError("name at least one commit to revert") }
@@ -43,6 +44,6 @@ struct RevertCommand: ParsableCommand {
         try RevertRun.finish(
             plan, with: revert, store: gitStore, header: plan.commits.map { "reverts \($0.id.short) \($0.subject)" },
             nothingToDo: "These commits changed nothing that is still there: nothing to do.",
-            question: "Apply this revert?", dryRun: dryRun, yes: yes)
+            question: "Apply this revert?", dryRun: dryRun, yes: yes, json: json)
     }
 }

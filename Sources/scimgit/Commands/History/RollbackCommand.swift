@@ -2,6 +2,7 @@ import ArgumentParser
 import Directory
 import Foundation
 import GitStore
+import SCIM
 
 /// `scimgit rollback --to REV`: make users and groups equal a past state, as one commit.
 struct RollbackCommand: ParsableCommand {
@@ -31,6 +32,7 @@ struct RollbackCommand: ParsableCommand {
     @Option(help: "With --sync: the longest pause (seconds) between two writes of one sync, as given to `scimgit syncs`.") var gap = Int(SyncFinder.defaultGap)
     @Flag(help: "Print what would change, change nothing.") var dryRun = false
     @Flag(help: "Do not ask for confirmation.") var yes = false
+    @Flag(help: "Print JSON (one object: subject, changes, committed); with --yes or --dry-run.") var json = false
 
     func validate() throws {
         if (to == nil) == (sync == nil) { throw ValidationError("give --to REV or --sync ID") }
@@ -49,6 +51,7 @@ struct RollbackCommand: ParsableCommand {
         } catch let error as GitStoreError {
             throw CLIError("cannot roll back to '\(to)': \(error)")
         }
+        if json { return try finishAsJSON(plan, rollback, gitStore) }
         if plan.diff.isEmpty {
             Console.say("Users and groups already equal \(plan.label): nothing to do.")
             return
@@ -89,6 +92,25 @@ struct RollbackCommand: ParsableCommand {
             plan, with: revert, store: gitStore,
             header: ["\(sync.commits.count) writes, \(TimeFormat.show(sync.start)) to \(TimeFormat.show(sync.end))"],
             nothingToDo: "Its writes changed nothing that is still there: nothing to do.",
-            question: "Apply this rollback?", dryRun: dryRun, yes: yes)
+            question: "Apply this rollback?", dryRun: dryRun, yes: yes, json: json)
+    }
+
+    /// `--to … --json`: `{"subject", "diff", "dryRun", "committed"}`, `diff` as `scimgit diff --json` prints it.
+    private func finishAsJSON(_ plan: Rollback.Plan, _ rollback: Rollback, _ gitStore: GitStore) throws {
+        var committed: ObjectID?
+        if !plan.diff.isEmpty && !dryRun {
+            try Confirmation.confirm("", yes: yes)
+            do {
+                committed = try rollback.apply(plan, by: CLIIdentity())
+            } catch let error as GitStoreError {
+                throw CLIError("\(error)")
+            }
+            if committed != nil { _ = gitStore.waitForWorkingTree(timeout: .seconds(10)) }
+        }
+        let object: JSONValue = .object([
+            "subject": .string(plan.subject), "diff": plan.diff.json, "dryRun": .bool(dryRun),
+            "committed": committed.map { .string($0.hex) } ?? .null,
+        ])
+        print(object.serializedString(.canonical), terminator: "")
     }
 }
