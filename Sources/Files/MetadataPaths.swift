@@ -17,6 +17,9 @@ public struct MetadataPaths: Sendable {
     public var folder: String { MetadataPaths.join(gitDirectory, "scimgit") }
     /// API tokens, as salted hashes (mode 0600).
     public var tokens: String { MetadataPaths.join(folder, "tokens.json") }
+    /// Admin tokens (sign-in to the console), apart from the API tokens so neither kind can
+    /// stand for the other.
+    public var adminTokens: String { MetadataPaths.join(folder, "admin-tokens.json") }
     /// The in-memory indexes as of a clean stop, for a fast start.
     public var indexSnapshot: String { MetadataPaths.join(folder, "index-snapshot") }
     /// The HEAD a clean stop left the working tree and index equal to.

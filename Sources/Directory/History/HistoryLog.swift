@@ -13,7 +13,7 @@ public struct LogEntry: Sendable {
     public var operation: String?
     public var resource: String?
 
-    init(_ info: CommitInfo) {
+    public init(_ info: CommitInfo) {
         id = info.id
         time = info.time
         let trailers = SCIMTrailers(info)

@@ -72,4 +72,9 @@ enum RandomBytes {
         }
         return Array(bytes.prefix(count))
     }
+
+    /// `count` random bytes as lowercase hex (session ids, CSRF tokens).
+    static func hex(count: Int) -> String {
+        generate(count: count).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+    }
 }

@@ -39,6 +39,11 @@ public final class TokenStore: TokenVerifier, Sendable {
         MetadataPaths(storeRoot: directory).tokens
     }
 
+    /// The admin token file (console sign-in) of the store at `directory`.
+    public static func adminPath(forStore directory: String) -> String {
+        MetadataPaths(storeRoot: directory).adminTokens
+    }
+
     // MARK: Operations
 
     /// Issues a token named `name` and returns its secret: the only time it is visible.

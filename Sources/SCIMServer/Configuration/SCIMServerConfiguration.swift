@@ -1,3 +1,4 @@
+import SCIMService
 import SCIM
 
 /// Everything `scimgit serve` can tune about the HTTP layer, in one value.
@@ -48,6 +49,8 @@ public struct SCIMServerConfiguration: Sendable {
     /// Where API tokens are checked, in order: e.g. a `ConfiguredTokenVerifier` built from
     /// `--token`/`SCIMGIT_TOKENS` and a `TokenStore`. Empty: every protected request is 401.
     public var tokenVerifiers: [any TokenVerifier]
+    /// The admin console under `/admin/` (one store only): nil serves none.
+    public var console: ConsoleConfiguration?
     /// Default and maximum page sizes for lists and searches (`filter.maxResults`).
     public var paging: PagingLimits
     /// What `/ServiceProviderConfig` advertises. `filter.maxResults` is replaced by
@@ -113,6 +116,16 @@ public struct SCIMServerConfiguration: Sendable {
         return "\(tls == nil ? "http" : "https")://\(displayHost):\(boundPort)\(normalizedBasePath)"
     }
 
+    /// Where the admin console is, as the Base URL is shown: its scheme, host and port
+    /// with `/admin/` (the console always lives at the root, whatever the base path).
+    public func displayConsoleURL(boundPort: Int) -> String {
+        let base = displayBaseURL(boundPort: boundPort)
+        guard let schemeEnd = base.range(of: "://") else { return "/admin/" }
+        let rest = base[schemeEnd.upperBound...]
+        let origin = base[..<schemeEnd.upperBound] + (rest.split(separator: "/", maxSplits: 1).first ?? "")
+        return origin + "/admin/"
+    }
+
     /// The settings `/ServiceProviderConfig` shows, made consistent with this configuration.
     var effectiveServiceProvider: ServiceProviderSettings {
         var settings = serviceProvider
@@ -157,5 +170,17 @@ public struct SCIMServerConfigurationError: Error, CustomStringConvertible, Send
 
     init(_ description: String) {
         self.description = description
+    }
+}
+
+/// What the admin console runs on: the store's history and changes, and the admin tokens
+/// that may sign in (the API tokens of identity providers cannot).
+public struct ConsoleConfiguration: Sendable {
+    public var service: any AdminService
+    public var adminTokens: any TokenVerifier
+
+    public init(service: any AdminService, adminTokens: any TokenVerifier) {
+        self.service = service
+        self.adminTokens = adminTokens
     }
 }

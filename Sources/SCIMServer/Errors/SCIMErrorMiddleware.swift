@@ -26,6 +26,15 @@ struct SCIMErrorMiddleware: RouterMiddleware {
     let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // The admin console answers in HTML and handles its own failures.
+        if request.uri.path == ConsoleHTTP.path || request.uri.path.hasPrefix(ConsoleHTTP.path + "/") {
+            do {
+                return try await next(request, context)
+            } catch {
+                logger.error("console: unexpected error", metadata: ["request_id": .string(context.requestID), "error": .string(String(reflecting: error))])
+                return ConsoleHTTP.page("<!doctype html><title>Error</title><p>Something went wrong; the server log says what (request \(context.requestID)).</p>", status: .internalServerError)
+            }
+        }
         var response: Response
         do {
             response = try await next(request, context)

@@ -9,4 +9,9 @@ extension HTTPField.Name {
     static let xForwardedProto = HTTPField.Name("X-Forwarded-Proto")!
     /// The host the client used, as set by a reverse proxy.
     static let xForwardedHost = HTTPField.Name("X-Forwarded-Host")!
+    /// What the console's pages may load and where their forms may post.
+    static let contentSecurityPolicy = HTTPField.Name("Content-Security-Policy")!
+    static let xFrameOptions = HTTPField.Name("X-Frame-Options")!
+    static let xContentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
 }

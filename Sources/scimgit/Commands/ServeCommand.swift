@@ -161,6 +161,9 @@ struct ServeCommand: AsyncParsableCommand {
             generated = try tokenStore.add(name: "default")
         }
         configuration.tokenVerifiers = [configured, tokenStore]
+        configuration.console = ConsoleConfiguration(
+            service: DirectoryAdmin(directory: directory, path: store.path, logger: logger),
+            adminTokens: try store.adminTokenStore())
         let counts = directory.counts
         let banner = "scimgit \(Version.current) serving \(store.path) (\(counts.users) users, \(counts.groups) groups, \(durability.rawValue) writes, \(guardWords))"
         let tokenLine = generated.map { "API token (shown once; only its hash is kept): \($0)" }
@@ -168,7 +171,8 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try await SCIMServerRunner.run(service: directory, configuration: configuration, logger: logger) { [configuration] port in
                 // Unbuffered: scripts and tests wait for the Base URL line.
-                FileHandle.standardOutput.write(Data("\(banner)\nBase URL: \(configuration.displayBaseURL(boundPort: port))\n\(tokenLine)\n".utf8))
+                let console = configuration.displayConsoleURL(boundPort: port)
+                FileHandle.standardOutput.write(Data("\(banner)\nBase URL: \(configuration.displayBaseURL(boundPort: port))\n\(tokenLine)\nAdmin console: \(console) (sign in with a token from `scimgit token add NAME --admin`)\n".utf8))
             }
         } catch {
             try? directory.close()

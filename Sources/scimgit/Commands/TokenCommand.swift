@@ -19,6 +19,10 @@ struct TokenCommand: ParsableCommand {
         Tokens are kept as salted hashes in DIR/.git/scimgit/tokens.json (mode 0600), never in \
         the working tree or in history; the secret itself is shown once, by `token add`. A \
         running `scimgit serve` picks up added and revoked tokens on the next request.
+
+        Admin tokens (`token add NAME --admin`) sign in to the admin console at /admin/ and \
+        nothing else; they are kept apart, in DIR/.git/scimgit/admin-tokens.json, and an \
+        identity provider's token cannot sign in.
         """,
         subcommands: [Add.self, List.self, Revoke.self]
     )
@@ -34,19 +38,27 @@ struct TokenCommand: ParsableCommand {
             """
         )
 
-        @Argument(help: "The client's name, e.g. okta or entra: letters, digits, '.', '_', '-' (at most 64).")
+        @Argument(help: "The client's name, e.g. okta or entra (for --admin, the person's): letters, digits, '.', '_', '-' (at most 64).")
         var name: String
+
+        @Flag(help: "An admin token: signs in to the admin console (/admin/) as NAME, and cannot call the SCIM API.")
+        var admin = false
 
         @OptionGroup var store: StoreOptions
 
         func run() throws {
             let secret: String
             do {
-                secret = try store.tokenStore().add(name: name)
+                let tokens = try admin ? store.adminTokenStore() : store.tokenStore()
+                let other = try admin ? store.tokenStore() : store.adminTokenStore()
+                if try other.list().contains(where: { $0.name.lowercased() == name.lowercased() }) {
+                    throw CLIError("\"\(name)\" is already \(admin ? "an API" : "an admin") token's name: each name stands for one kind of token")
+                }
+                secret = try tokens.add(name: name)
             } catch let error as TokenError {
                 throw CLIError(error.description)
             }
-            print("Created token \"\(name)\". Copy its secret now: it is not stored and will not be shown again.")
+            print("Created \(admin ? "admin token" : "token") \"\(name)\". Copy its secret now: it is not stored and will not be shown again.")
             print("")
             print(secret)
         }
@@ -60,9 +72,9 @@ struct TokenCommand: ParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() throws {
-            let tokens: [TokenStore.Token]
+            let tokens: [(token: TokenStore.Token, kind: String)]
             do {
-                tokens = try store.tokenStore().list()
+                tokens = try store.tokenStore().list().map { ($0, "api") } + store.adminTokenStore().list().map { ($0, "admin") }
             } catch let error as TokenError {
                 throw CLIError(error.description)
             }
@@ -71,10 +83,10 @@ struct TokenCommand: ParsableCommand {
                 return
             }
             let formatter = ISO8601DateFormatter()
-            let width = max(4, tokens.map(\.name.count).max() ?? 0)
-            print("NAME".padding(toLength: width, withPad: " ", startingAt: 0) + "  CREATED")
-            for token in tokens {
-                print(token.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + formatter.string(from: token.created))
+            let width = max(4, tokens.map(\.token.name.count).max() ?? 0)
+            print("NAME".padding(toLength: width, withPad: " ", startingAt: 0) + "  KIND   CREATED")
+            for (token, kind) in tokens {
+                print(token.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + kind.padding(toLength: 5, withPad: " ", startingAt: 0) + "  " + formatter.string(from: token.created))
             }
         }
     }
@@ -92,7 +104,12 @@ struct TokenCommand: ParsableCommand {
 
         func run() throws {
             do {
-                try store.tokenStore().revoke(name: name)
+                let admin = try store.adminTokenStore()
+                if try admin.list().contains(where: { $0.name == name }) {
+                    try admin.revoke(name: name)
+                } else {
+                    try store.tokenStore().revoke(name: name)
+                }
             } catch let error as TokenError {
                 throw CLIError(error.description)
             }

@@ -33,6 +33,12 @@ struct StoreOptions: ParsableArguments {
         return TokenStore(path: TokenStore.path(forStore: path))
     }
 
+    /// The admin tokens of the store (console sign-in; `.git/scimgit/admin-tokens.json`).
+    func adminTokenStore() throws -> TokenStore {
+        try ensureStore()
+        return TokenStore(path: TokenStore.adminPath(forStore: path))
+    }
+
     private func ensureStore() throws {
         guard FileManager.default.fileExists(atPath: path + "/.git") else {
             throw CLIError("\(path) is not a scimgit store (no .git); create one with `scimgit init \(repo)`")

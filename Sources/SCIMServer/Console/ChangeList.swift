@@ -1,0 +1,28 @@
+import SCIMService
+
+/// Changes in SCIM terms, laid out to scan: the same content as `scimgit diff`, one card
+/// per user or group, attributes before → after, members added and removed.
+enum ChangeList {
+    static func render(_ changes: [ChangeView], limit: Int = 500) -> HTML {
+        guard !changes.isEmpty else { return "<p class=\"muted\">No users or groups changed.</p>" }
+        let shown = changes.prefix(limit).map(card)
+        let more: HTML = changes.count > limit ? "<p class=\"muted\">and \(changes.count - limit) more (scimgit diff shows all)</p>" : ""
+        return "\(shown)\(more)"
+    }
+
+    private static func card(_ change: ChangeView) -> HTML {
+        let sign = change.kind == .added ? "+" : change.kind == .removed ? "−" : "~"
+        let path = change.resourceType == "Group" ? "groups" : "users"
+        let link: HTML = change.kind == .removed
+            ? "\(change.name)"
+            : "<a href=\"/admin/\(path)/\(HTML.urlComponent(change.id))\">\(change.name)</a>"
+        var lines: [HTML] = change.attributes.map { attribute in
+            "<li><code>\(attribute.path)</code>: <span class=\"removed\">\(attribute.before)</span> → <span class=\"added\">\(attribute.after)</span></li>"
+        }
+        lines += change.membersAdded.map { "<li class=\"added\">+ member \($0)</li>" }
+        lines += change.membersRemoved.map { "<li class=\"removed\">− member \($0)</li>" }
+        return """
+        <div class="card"><span class="\(change.kind.rawValue)">\(sign) \(change.resourceType.lowercased())</span> \(link)<ul class="changes">\(lines)</ul></div>
+        """
+    }
+}

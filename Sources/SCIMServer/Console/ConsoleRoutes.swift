@@ -1,0 +1,231 @@
+import Foundation
+import Hummingbird
+import Logging
+import SCIMService
+
+/// The admin console under `/admin/`: sign-in with an admin token, then the pages. Every
+/// page is rendered here, on the server, and works without JavaScript; every form carries
+/// the session's CSRF token; every change is made through `AdminService` as the signed-in
+/// admin, so it is a commit authored by them.
+struct ConsoleRoutes: Sendable {
+    let service: any AdminService
+    let adminTokens: any TokenVerifier
+    /// `Secure` cookies: the console is reached over HTTPS (TLS here, or an https public URL).
+    let secureCookies: Bool
+    let sessions: ConsoleSessions
+    let throttle = SignInThrottle()
+    let logger: Logger
+
+    typealias Session = ConsoleSessions.Session
+
+    func install(on router: Router<SCIMRequestContext>) {
+        router.get("/admin") { _, _ in ConsoleHTTP.redirect("/admin/activity") }
+        router.get("/admin/sign-in") { request, _ in signInPage(request, error: nil) }
+        router.post("/admin/sign-in") { request, context in try await signIn(request, context) }
+        router.post("/admin/sign-out") { request, _ in
+            await action(request) { _, _ in
+                sessions.end(ConsoleHTTP.cookie(ConsoleHTTP.sessionCookie, in: request))
+                return ConsoleHTTP.redirect("/admin/sign-in", headers: ConsoleHTTP.setCookie(ConsoleHTTP.sessionCookie, "", maxAge: 0, secure: secureCookies))
+            }
+        }
+        router.get("/admin/activity") { request, _ in
+            await page(request, "Activity", current: "activity") { _ in
+                let client = ConsoleHTTP.query("client", request).trimmingCharacters(in: .whitespaces)
+                let sinceText = ConsoleHTTP.query("since", request).trimmingCharacters(in: .whitespaces)
+                let (since, label) = try ConsoleRoutes.since(sinceText)
+                let syncs = try await service.activity(client: client.isEmpty ? nil : client, since: since)
+                return ActivityPages.activity(syncs, client: client, since: sinceText, sinceLabel: label)
+            }
+        }
+        router.get("/admin/syncs/:id") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            return await page(request, "Sync \(id)", current: "activity") { _ in
+                let (summary, changes) = try await service.sync(id: id)
+                return ActivityPages.sync(summary, changes)
+            }
+        }
+        router.get("/admin/syncs/:id/rollback") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            return await page(request, "Roll back \(id)", current: "activity") { session in
+                ActivityPages.rollbackPreview(id, try await service.previewRollback(sync: id), csrf: session.csrf)
+            }
+        }
+        router.post("/admin/syncs/:id/rollback") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            return await action(request) { session, _ in
+                let commit = try await service.rollback(sync: id, by: session.admin)
+                return ConsoleHTTP.redirect("/admin/commits/\(commit)")
+            }
+        }
+        router.get("/admin/commits/:id") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            return await page(request, "Commit \(id.prefix(7))", current: "activity") { _ in
+                let (commit, changes) = try await service.commit(id: id)
+                return ActivityPages.commit(commit, changes)
+            }
+        }
+        router.get("/admin/search") { request, _ in
+            await page(request, "Users & groups", current: "search") { _ in
+                let query = ConsoleHTTP.query("q", request)
+                return ResourcePages.search(query, query.isEmpty ? nil : try await service.search(query, limit: 50))
+            }
+        }
+        for (path, kind) in [("users", "User"), ("groups", "Group")] {
+            router.get("/admin/\(path)/:id") { request, context in
+                let id = context.parameters.get("id") ?? ""
+                return await titledPage(request, current: "search") { _ in
+                    let resource = try await service.resource(kind: kind, id: id, historyLimit: 50)
+                    return ("\(kind) \(resource.row.name)", ResourcePages.resource(resource))
+                }
+            }
+        }
+        router.get("/admin/snapshots") { request, _ in
+            await page(request, "Snapshots", current: "snapshots") { session in
+                let taken = ConsoleHTTP.query("taken", request)
+                let notice: HTML = taken.isEmpty ? "" : ConsoleLayout.message("Snapshot \(taken) taken.")
+                return SnapshotPages.snapshots(try await service.snapshots(), csrf: session.csrf, notice: notice)
+            }
+        }
+        router.post("/admin/snapshots") { request, _ in
+            await action(request) { session, form in
+                let name = form["name"]?.trimmingCharacters(in: .whitespaces) ?? ""
+                let made = try await service.createSnapshot(name: name, message: form["message"] ?? "", by: session.admin)
+                return ConsoleHTTP.redirect("/admin/snapshots?taken=\(HTML.urlComponent(made.name))")
+            }
+        }
+        router.get("/admin/compare") { request, _ in
+            await page(request, "Compare", current: "compare") { _ in
+                let from = ConsoleHTTP.query("from", request), to = ConsoleHTTP.query("to", request)
+                guard !from.isEmpty else { return SnapshotPages.compare(from: "", to: to.isEmpty ? "HEAD" : to, result: nil) }
+                let result = try await service.compare(from: from, to: to.isEmpty ? "HEAD" : to)
+                return SnapshotPages.compare(from: from, to: to.isEmpty ? "HEAD" : to, result: result)
+            }
+        }
+        router.get("/admin/guard") { request, _ in
+            await page(request, "Deprovisioning guard", current: "guard") { session in
+                let notice: HTML = ConsoleHTTP.query("released", request).isEmpty ? "" : ConsoleLayout.message("Released: the held writes land when the identity provider retries them.")
+                return GuardPage.render(try await service.guardStatus(), csrf: session.csrf, notice: notice)
+            }
+        }
+        router.post("/admin/guard/release") { request, _ in
+            await action(request) { session, form in
+                let text = (form["for"] ?? "1h").trimmingCharacters(in: .whitespaces).lowercased()
+                guard let seconds = ConsoleRoutes.duration(text), seconds >= 60, seconds <= 7 * 86_400 else {
+                    throw AdminError("a release lasts between 1m and 7d, e.g. 30m or 2h")
+                }
+                _ = try await service.releaseGuard(for: seconds, by: session.admin)
+                return ConsoleHTTP.redirect("/admin/guard?released=1")
+            }
+        }
+    }
+
+    // MARK: - Sign-in
+
+    private func signInPage(_ request: Request, error: String?, status: HTTPResponse.Status = .ok) -> Response {
+        let csrf = RandomBytes.hex(count: 16)
+        return ConsoleHTTP.page(
+            ConsoleLayout.page("Sign in", admin: nil, csrf: nil, SignInPage.render(csrf: csrf, error: error)), status: status,
+            headers: ConsoleHTTP.setCookie(ConsoleHTTP.signInCookie, csrf, maxAge: 600, secure: secureCookies))
+    }
+
+    private func signIn(_ request: Request, _ context: SCIMRequestContext) async throws -> Response {
+        let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
+        if let wait = throttle.retryAfter(address) {
+            logger.warning("console: sign-in refused for \(address): too many wrong tokens")
+            var response = signInPage(request, error: "Too many wrong tokens: wait \(wait) s and try again.", status: .tooManyRequests)
+            response.headers[.retryAfter] = String(wait)
+            return response
+        }
+        let form = try await ConsoleHTTP.form(request)
+        guard let csrf = form["csrf"], !csrf.isEmpty, csrf == ConsoleHTTP.cookie(ConsoleHTTP.signInCookie, in: request) else {
+            return signInPage(request, error: "The sign-in form expired; try again.", status: .forbidden)
+        }
+        guard let token = form["token"], let admin = adminTokens.verify(token.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throttle.failed(address)
+            logger.notice("console: a wrong admin token from \(address)")
+            return signInPage(request, error: "That is not an admin token of this server (identity providers' tokens cannot sign in).", status: .unauthorized)
+        }
+        let (id, _) = sessions.start(admin: admin)
+        logger.notice("console: \(admin) signed in from \(address)")
+        var headers = ConsoleHTTP.setCookie(ConsoleHTTP.sessionCookie, id, maxAge: Int(ConsoleSessions.lifetime.components.seconds), secure: secureCookies)
+        headers.append(contentsOf: ConsoleHTTP.setCookie(ConsoleHTTP.signInCookie, "", maxAge: 0, secure: secureCookies))
+        return ConsoleHTTP.redirect("/admin/activity", headers: headers)
+    }
+
+    // MARK: - Pages and actions
+
+    private func session(_ request: Request) -> Session? {
+        sessions.session(ConsoleHTTP.cookie(ConsoleHTTP.sessionCookie, in: request))
+    }
+
+    /// A page for a signed-in admin (others are sent to sign in), its failures shown on it.
+    private func page(
+        _ request: Request, _ title: String, current: String, _ body: (Session) async throws -> HTML
+    ) async -> Response {
+        await titledPage(request, current: current) { session in (title, try await body(session)) }
+    }
+
+    /// A page whose title depends on what it shows.
+    private func titledPage(
+        _ request: Request, current: String, _ body: (Session) async throws -> (String, HTML)
+    ) async -> Response {
+        guard let session = session(request) else { return ConsoleHTTP.redirect("/admin/sign-in") }
+        do {
+            let (title, html) = try await body(session)
+            return ConsoleHTTP.page(ConsoleLayout.page(title, admin: session.admin, csrf: session.csrf, current: current, html))
+        } catch {
+            return errorPage(error, session)
+        }
+    }
+
+    /// A form's POST: signed in, and carrying the session's CSRF token, or refused.
+    private func action(_ request: Request, _ body: (Session, [String: String]) async throws -> Response) async -> Response {
+        guard let session = session(request) else { return ConsoleHTTP.redirect("/admin/sign-in") }
+        let form: [String: String]
+        do {
+            form = try await ConsoleHTTP.form(request)
+        } catch {
+            return errorPage(AdminError(status: 413, "the form is too large"), session)
+        }
+        guard let csrf = form["csrf"], ConstantTime.equals(Array(csrf.utf8), Array(session.csrf.utf8)) else {
+            logger.warning("console: a form of \(session.admin)'s session without its CSRF token was refused")
+            return errorPage(AdminError(status: 403, "This form did not come from this console (its CSRF token is missing or wrong); nothing was changed."), session)
+        }
+        do {
+            return try await body(session, form)
+        } catch {
+            return errorPage(error, session)
+        }
+    }
+
+    private func errorPage(_ thrown: any Error, _ session: Session) -> Response {
+        let error = thrown as? AdminError ?? AdminError(status: 500, "something went wrong; the server log says what")
+        if !(thrown is AdminError) { logger.error("console: \(String(reflecting: thrown))") }
+        return ConsoleHTTP.page(
+            ConsoleLayout.page("Not done", admin: session.admin, csrf: session.csrf, ConsoleLayout.message(error.message, error: true)),
+            status: HTTPResponse.Status(code: error.status))
+    }
+
+    // MARK: - Parsing
+
+    /// `since` as typed: empty (the last 7 days), `24h`/`7d`, or a date or time (UTC).
+    static func since(_ text: String) throws(AdminError) -> (Date, String) {
+        if text.isEmpty { return (Date().addingTimeInterval(-7 * 86_400), "in the last 7 days") }
+        if let seconds = duration(text.lowercased()) { return (Date().addingTimeInterval(-seconds), "in the last \(text)") }
+        for format in ["yyyy-MM-dd'T'HH:mm:ssXXXXX", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd"] {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            formatter.dateFormat = format
+            if let date = formatter.date(from: text) { return (date, "since \(text)") }
+        }
+        throw AdminError("cannot read the time '\(text)': give 24h, 7d, a date (2026-11-29) or a time (2026-11-29 10:05, UTC)")
+    }
+
+    static func duration(_ text: String) -> TimeInterval? {
+        for (unit, factor) in [("m", 60.0), ("h", 3600.0), ("d", 86_400.0)] where text.hasSuffix(unit) {
+            if let value = Double(text.dropLast()), value > 0, value.isFinite { return value * factor }
+        }
+        return nil
+    }
+}

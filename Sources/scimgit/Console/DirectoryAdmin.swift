@@ -1,0 +1,257 @@
+import Directory
+import Foundation
+import GitStore
+import Logging
+import SCIM
+import SCIMService
+
+/// The admin console's view of one store: history read through the server's own store
+/// handle, and each change an admin makes committed through a second handle, as a
+/// command-line tool commits while a server runs (the server then follows the moved HEAD,
+/// indexes included, as it follows `scimgit rollback`).
+final class DirectoryAdmin: AdminService, @unchecked Sendable {
+    let directory: DirectoryService
+    let path: String
+    let logger: Logger
+
+    init(directory: DirectoryService, path: String, logger: Logger) {
+        self.directory = directory
+        self.path = path
+        self.logger = logger
+    }
+
+    private var store: GitStore { directory.store }
+
+    /// Runs `body` and maps what it throws to something the console can show.
+    private func run<T>(_ what: String, _ body: () throws -> T) throws(AdminError) -> T {
+        do {
+            return try body()
+        } catch let error as AdminError {
+            throw error
+        } catch let error as Revert.Conflict {
+            throw AdminError(status: 409, error.description)
+        } catch let error as GitStoreError {
+            throw AdminError(status: error.isBusy ? 503 : 400, "cannot \(what): \(error)")
+        } catch let error as SCIMError {
+            throw AdminError(status: error.status, error.detail)
+        } catch {
+            logger.error("console: cannot \(what): \(error)")
+            throw AdminError(status: 500, "cannot \(what); the server log says why")
+        }
+    }
+
+    /// A second handle on the store for one change, closed after it.
+    private func writing<T>(_ command: String, _ body: (GitStore) throws -> T) throws -> T {
+        let handle = try StoreSetup.open(at: path, options: GitStoreOptions(processName: "scimgit console (\(command))", logger: logger))
+        defer { try? handle.close() }
+        let result = try body(handle)
+        _ = store.waitForWorkingTree(timeout: .seconds(5))
+        return result
+    }
+
+    // MARK: - History
+
+    func activity(client: String?, since: Date) async throws(AdminError) -> [SyncSummary] {
+        try run("list the syncs") { try SyncFinder(store: store).syncs(since: since, client: client).map(summary) }
+    }
+
+    func sync(id: String) async throws(AdminError) -> (summary: SyncSummary, changes: [ChangeView]) {
+        try run("show the sync") {
+            guard let sync = try SyncFinder(store: store).sync(id: id), let first = sync.commits.first, let last = sync.commits.last else {
+                throw AdminError.notFound("no sync \(id) in this store")
+            }
+            let diff = try HistoryDiff(store: store).diff(from: try store.commitInfo(first.id).parents.first, to: last.id)
+            return (summary(sync), views(diff))
+        }
+    }
+
+    func commit(id: String) async throws(AdminError) -> (commit: CommitSummary, changes: [ChangeView]) {
+        try run("show the commit") {
+            guard id.count >= 7, id.allSatisfy(\.isHexDigit), let commit = try? store.resolve(id) else { throw AdminError.notFound("no commit \(id)") }
+            let info = try store.commitInfo(commit)
+            let diff = try HistoryDiff(store: store).diff(from: info.parents.first, to: commit)
+            return (summary(LogEntry(info), author: info.author.name), views(diff))
+        }
+    }
+
+    func compare(from: String, to: String) async throws(AdminError) -> (label: String, changes: [ChangeView]) {
+        try run("compare") {
+            let old = try resolve(from), new = try resolve(to)
+            return ("\(from) (\(old.short)) → \(to) (\(new.short))", views(try HistoryDiff(store: store).diff(from: old, to: new)))
+        }
+    }
+
+    private func resolve(_ revision: String) throws -> ObjectID {
+        do {
+            return try store.resolve(revision.trimmingCharacters(in: .whitespaces))
+        } catch {
+            throw AdminError("unknown point '\(revision)': give a snapshot name, a commit id, HEAD~N or a time (2026-11-29T10:05:00Z)")
+        }
+    }
+
+    // MARK: - Rollback
+
+    private func revertPlan(_ sync: Sync, _ handle: GitStore) throws -> Revert.Plan {
+        var plan = try Revert(store: handle).plan(sync.commits.map(\.id.hex))
+        plan.subject = "Roll back \(sync.id) of \(sync.client) (\(sync.counts.words))"
+        return plan
+    }
+
+    func previewRollback(sync id: String) async throws(AdminError) -> RollbackPreview {
+        try run("preview the rollback") {
+            guard let sync = try SyncFinder(store: store).sync(id: id) else { throw AdminError.notFound("no sync \(id) in this store") }
+            do {
+                let plan = try revertPlan(sync, store)
+                return RollbackPreview(subject: plan.subject, lines: plan.lines, conflict: nil)
+            } catch let conflict as Revert.Conflict {
+                return RollbackPreview(subject: "Roll back \(sync.id) of \(sync.client)", lines: [], conflict: conflict.description)
+            }
+        }
+    }
+
+    func rollback(sync id: String, by admin: String) async throws(AdminError) -> String {
+        try run("roll back") {
+            try writing("rollback") { handle in
+                guard let sync = try SyncFinder(store: handle).sync(id: id) else { throw AdminError.notFound("no sync \(id) in this store") }
+                let plan = try revertPlan(sync, handle)
+                guard let commit = try Revert(store: handle).apply(plan, by: CLIIdentity(name: admin)) else {
+                    throw AdminError("its writes changed nothing that is still there: nothing to roll back")
+                }
+                logger.notice("console: \(admin) rolled back \(sync.id) as \(commit.short)")
+                return commit.hex
+            }
+        }
+    }
+
+    // MARK: - Resources
+
+    private var caller: Caller { Caller(client: "console", requestID: "console", baseURL: "") }
+
+    func search(_ text: String, limit: Int) async throws(AdminError) -> [ResourceRow] {
+        let value = text.trimmingCharacters(in: .whitespaces)
+        guard !value.isEmpty else { return [] }
+        let quoted = "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        var rows: [ResourceRow] = []
+        for (type, filter) in [
+            (ResourceType.user, "userName eq \(quoted) or emails.value eq \(quoted) or externalId eq \(quoted) or displayName eq \(quoted)"),
+            (ResourceType.group, "displayName eq \(quoted) or externalId eq \(quoted)"),
+        ] {
+            do {
+                let request = try SearchRequest(query: ["filter": filter, "count": String(limit)], for: type)
+                let result = try await directory.search([type], request, context: caller)
+                rows += result.resources.map { row(type, $0.document) }
+            } catch {
+                throw AdminError("cannot search: \(error)")
+            }
+        }
+        return rows
+    }
+
+    func resource(kind: String, id: String, historyLimit: Int) async throws(AdminError) -> ResourcePage {
+        guard let resourceKind = ResourceKind.named(kind), StoreLayout.isValidID(id.lowercased()) else { throw AdminError.notFound("no \(kind) \(id)") }
+        let type: ResourceType = resourceKind == .group ? .group : .user
+        let record: ResourceRecord
+        do {
+            guard case let .resource(found) = try await directory.get(type, id: id.lowercased(), projection: .default, ifNoneMatch: nil, context: caller) else {
+                throw AdminError.notFound("no \(kind) \(id)")
+            }
+            record = found
+        } catch let error as SCIMError {
+            throw AdminError(status: error.status, error.detail)
+        } catch {
+            throw error as! AdminError
+        }
+        let document = record.document
+        var related: [ResourceRow] = []
+        let relatedType: ResourceType = resourceKind == .group ? .user : .group
+        for entry in (document[resourceKind == .group ? "members" : "groups"]?.arrayValue ?? []).prefix(500) {
+            guard let value = entry["value"]?.stringValue else { continue }
+            let memberType = entry["type"]?.stringValue == "Group" ? ResourceType.group : relatedType
+            related.append(ResourceRow(resourceType: memberType.name, id: value, name: entry["display"]?.stringValue ?? value, detail: ""))
+        }
+        let history = try run("read the history") {
+            try HistoryLog(store: store).entries(.init(limit: historyLimit, paths: [resourceKind.folder(of: id.lowercased())])).map { summary($0, author: nil) }
+        }
+        return ResourcePage(row: row(type, document), document: document.serializedString(.canonical), related: related, history: history)
+    }
+
+    private func row(_ type: ResourceType, _ document: JSONValue) -> ResourceRow {
+        let isGroup = type.name == "Group"
+        let name = document[isGroup ? "displayName" : "userName"]?.stringValue ?? "?"
+        var detail: [String] = []
+        if !isGroup {
+            if let display = document["displayName"]?.stringValue { detail.append(display) }
+            if let email = document["emails"]?[0]?["value"]?.stringValue, email.lowercased() != name.lowercased() { detail.append(email) }
+            if document["active"]?.boolValue == false { detail.append("inactive") }
+        }
+        if let external = document["externalId"]?.stringValue { detail.append("externalId \(external)") }
+        return ResourceRow(resourceType: type.name, id: document["id"]?.stringValue ?? "", name: name, detail: detail.joined(separator: " · "))
+    }
+
+    // MARK: - Snapshots and the guard
+
+    func snapshots() async throws(AdminError) -> [SnapshotRow] {
+        try run("list the snapshots") {
+            try Snapshots(store: store).list().reversed().map { SnapshotRow(name: $0.name, commit: $0.commit.short, time: $0.time ?? Date(timeIntervalSince1970: 0), message: $0.message) }
+        }
+    }
+
+    func createSnapshot(name: String, message: String, by admin: String) async throws(AdminError) -> SnapshotRow {
+        try run("take the snapshot") {
+            try writing("snapshot") { handle in
+                let made = try Snapshots(store: handle).create(name, message: message.isEmpty ? nil : message, by: CLIIdentity(name: admin))
+                logger.notice("console: \(admin) took snapshot \(made.name)")
+                return SnapshotRow(name: made.name, commit: made.commit.short, time: made.time ?? Date(), message: made.message)
+            }
+        }
+    }
+
+    func guardStatus() async throws(AdminError) -> GuardView {
+        try run("read the guard") {
+            let report = try GuardReport(store: store)
+            return GuardView(holding: report.isHolding, lines: GuardStatusCommand.lines(report, repo: "."), syncID: report.sync?.id)
+        }
+    }
+
+    func releaseGuard(for seconds: TimeInterval, by admin: String) async throws(AdminError) -> String {
+        try run("release the guard") {
+            try writing("guard release") { handle in
+                let now = Date()
+                let decision = GuardDecision(action: .release, by: admin, at: now, until: now.addingTimeInterval(seconds))
+                let commit = try GuardDecisions(store: handle).commit(
+                    decision, subject: "Release the deprovisioning guard for \(GuardPolicy.format(duration: seconds))",
+                    lines: ["until: \(TimeFormat.show(decision.until!))", "from the admin console"], by: CLIIdentity(name: admin))
+                logger.notice("console: \(admin) released the deprovisioning guard")
+                return commit?.hex ?? ""
+            }
+        }
+    }
+
+    // MARK: - Views
+
+    private func summary(_ sync: Sync) -> SyncSummary {
+        SyncSummary(id: sync.id, client: sync.client, start: sync.start, end: sync.end, writes: sync.commits.count, words: sync.counts.words,
+                    commits: sync.commits.reversed().prefix(200).map { summary($0, author: nil) })
+    }
+
+    private func summary(_ entry: LogEntry, author: String?) -> CommitSummary {
+        CommitSummary(id: entry.id.hex, short: entry.id.short, time: entry.time, author: author ?? entry.client, client: entry.client, subject: entry.subject)
+    }
+
+    private func views(_ diff: StoreDiff) -> [ChangeView] {
+        diff.changes.map { change in
+            ChangeView(
+                resourceType: change.kind.typeID, id: change.id, name: change.name,
+                kind: ChangeView.Kind(rawValue: change.change.rawValue) ?? .modified,
+                attributes: change.attributes.map { ($0.path, DirectoryAdmin.show($0.before), DirectoryAdmin.show($0.after)) },
+                membersAdded: change.membersAdded.map { diff.memberNames[$0] ?? $0 },
+                membersRemoved: change.membersRemoved.map { diff.memberNames[$0] ?? $0 })
+        }
+    }
+
+    static func show(_ value: JSONValue?) -> String {
+        guard let value else { return "(none)" }
+        let text = value.serializedString(.compact)
+        return text.count > 300 ? String(text.prefix(300)) + "…" : text
+    }
+}
