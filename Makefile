@@ -14,9 +14,15 @@ deps:
 		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgit2-dev git pkg-config; \
 	fi
 
-## What the tests need besides Swift: python-scim's scim2-tester.
+## What the tests need besides Swift: python-scim's scim2-tester, and headless Chromium with
+## chromedriver and selenium for the admin console's browser test.
 test-tools:
 	@command -v scim2 >/dev/null || python3 -m pip install -q scim2-cli
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+		echo "installing chromium and chromium-driver with apt-get"; \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	fi
+	@python3 -c "import selenium" 2>/dev/null || python3 -m pip install -q selenium
 
 build: deps
 	swift build
@@ -28,11 +34,12 @@ release: deps
 run: release
 	.build/release/scimgit serve --repo $(DATA) --port $(PORT) $(ARGS)
 
-## Everything CI runs: unit and end-to-end tests, then the conformance suites.
+## Everything CI runs: unit and end-to-end tests, the conformance suites, the console in a browser.
 test: deps test-tools
 	swift build --build-tests
 	swift test
 	scripts/conformance.sh
+	scripts/console.sh
 
 ## Only the conformance suites against the debug build.
 conformance: build test-tools

@@ -82,8 +82,9 @@ public struct SyncFinder {
 
     static let apiOperations: Set<String> = ["POST", "PUT", "PATCH", "DELETE"]
 
-    /// Syncs that ended at or after `since` (all with nil), of `client` (all with nil).
-    public func syncs(since: Date? = nil, client: String? = nil) throws -> [Sync] {
+    /// Syncs that ended at or after `since` (all with nil), of `client` (all with nil); the
+    /// newest `limit` of them (what each did is only counted for those).
+    public func syncs(since: Date? = nil, client: String? = nil, limit: Int? = nil) throws -> [Sync] {
         var open: [String: [LogEntry]] = [:]  // client → commits, newest first
         var closed: [[LogEntry]] = []
         try store.log { info in
@@ -104,14 +105,16 @@ public struct SyncFinder {
             return true
         }
         closed.append(contentsOf: open.values)
-        var syncs: [Sync] = []
+        var chains: [(id: String, commits: [LogEntry])] = []
         for chain in closed {
             let commits = Array(chain.reversed())
             guard let first = commits.first else { continue }
             if let since, commits.last!.time < since { continue }
-            syncs.append(Sync(id: "sync-" + String(first.id.hex.prefix(12)), client: first.client, commits: commits, counts: try counts(commits)))
+            chains.append(("sync-" + String(first.id.hex.prefix(12)), commits))
         }
-        return syncs.sorted { ($0.end, $0.id) > ($1.end, $1.id) }
+        chains.sort { ($0.commits.last!.time, $0.id) > ($1.commits.last!.time, $1.id) }
+        if let limit { chains = Array(chains.prefix(limit)) }
+        return try chains.map { Sync(id: $0.id, client: $0.commits[0].client, commits: $0.commits, counts: try counts($0.commits)) }
     }
 
     /// The sync with this id (`sync-…`, or the first commit's hex prefix).

@@ -17,7 +17,7 @@ enum ActivityPages {
         <form class="inline" method="get" action="/admin/activity">
         <label>Client<input name="client" value="\(client)" placeholder="okta"></label>
         <label>Since<input name="since" value="\(since)" placeholder="2026-11-29 or 24h"></label><button>Show</button></form>
-        <p class="muted">Each identity provider's runs of writes (a pause of more than five minutes starts a new one), newest first, \(sinceLabel).</p>
+        <p class="muted">Each identity provider's runs of writes (a pause of more than five minutes starts a new one), newest first, \(sinceLabel)\(syncs.count >= ConsoleRoutes.activityLimit ? " (the newest \(ConsoleRoutes.activityLimit); narrow by client or time for others)" : "").</p>
         \(table)
         """
     }

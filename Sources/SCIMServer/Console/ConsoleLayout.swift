@@ -50,6 +50,6 @@ enum ConsoleLayout {
     form.inline{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin:.5rem 0 1rem}label{display:flex;flex-direction:column;font-size:.85rem;color:#5b6472}
     input,button{font:inherit;padding:.4rem .55rem;border:1px solid #c4cad3;border-radius:.3rem}button{background:#1d4ed8;color:#fff;border-color:#1d4ed8;cursor:pointer}
     button.danger{background:#b91c1c;border-color:#b91c1c}.error{background:#fee2e2;border:1px solid #fecaca;padding:.6rem .8rem}.note{background:#eff6ff;border:1px solid #bfdbfe;padding:.6rem .8rem}
-    @media (max-width:40rem){th.wide,td.wide{display:none}main{padding:.6rem}nav .out{margin-left:0}}
+    @media (max-width:40rem){th.wide,td.wide{display:none}main{padding:.6rem}nav .out{margin-left:0}table{font-size:.85rem}th,td{padding:.35rem .35rem;overflow-wrap:anywhere}th{letter-spacing:0}}
     """
 }

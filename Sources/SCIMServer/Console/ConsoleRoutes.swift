@@ -33,7 +33,7 @@ struct ConsoleRoutes: Sendable {
                 let client = ConsoleHTTP.query("client", request).trimmingCharacters(in: .whitespaces)
                 let sinceText = ConsoleHTTP.query("since", request).trimmingCharacters(in: .whitespaces)
                 let (since, label) = try ConsoleRoutes.since(sinceText)
-                let syncs = try await service.activity(client: client.isEmpty ? nil : client, since: since)
+                let syncs = try await service.activity(client: client.isEmpty ? nil : client, since: since, limit: ConsoleRoutes.activityLimit)
                 return ActivityPages.activity(syncs, client: client, since: sinceText, sinceLabel: label)
             }
         }
@@ -205,6 +205,9 @@ struct ConsoleRoutes: Sendable {
             ConsoleLayout.page("Not done", admin: session.admin, csrf: session.csrf, ConsoleLayout.message(error.message, error: true)),
             status: HTTPResponse.Status(code: error.status))
     }
+
+    /// Most syncs the activity page lists (narrow it with `since` and `client`).
+    static let activityLimit = 50
 
     // MARK: - Parsing
 

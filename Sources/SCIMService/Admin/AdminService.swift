@@ -6,8 +6,9 @@ import Foundation
 /// `ResourceService`, so the console knows no git. Every write is a commit authored by
 /// `admin`; every failure is an `AdminError` whose message is safe to show.
 public protocol AdminService: Sendable {
-    /// Syncs newest first, of `client` (all with nil), that ended at or after `since`.
-    func activity(client: String?, since: Date) async throws(AdminError) -> [SyncSummary]
+    /// Syncs newest first, of `client` (all with nil), that ended at or after `since`: the
+    /// newest `limit`.
+    func activity(client: String?, since: Date, limit: Int) async throws(AdminError) -> [SyncSummary]
     func sync(id: String) async throws(AdminError) -> (summary: SyncSummary, changes: [ChangeView])
     func commit(id: String) async throws(AdminError) -> (commit: CommitSummary, changes: [ChangeView])
     /// What `scimgit rollback --sync ID --dry-run` prints: the subject and one line per change.

@@ -22,8 +22,26 @@ final class DirectoryAdmin: AdminService, @unchecked Sendable {
 
     private var store: GitStore { directory.store }
 
-    /// Runs `body` and maps what it throws to something the console can show.
-    private func run<T>(_ what: String, _ body: () throws -> T) throws(AdminError) -> T {
+    /// Where the console's history reads and commits run: off the HTTP event loops (a long
+    /// history takes seconds to read, and SCIM requests must not wait behind it).
+    private static let queue = DispatchQueue(label: "scimgit.console", attributes: .concurrent)
+
+    /// Runs `body` on the console's queue and maps what it throws to something the console
+    /// can show.
+    private func run<T: Sendable>(_ what: String, _ body: @escaping @Sendable () throws -> T) async throws(AdminError) -> T {
+        let result: Result<T, AdminError> = await withCheckedContinuation { continuation in
+            DirectoryAdmin.queue.async {
+                do throws(AdminError) {
+                    continuation.resume(returning: .success(try self.mapped(what, body)))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+        return try result.get()
+    }
+
+    private func mapped<T>(_ what: String, _ body: () throws -> T) throws(AdminError) -> T {
         do {
             return try body()
         } catch let error as AdminError {
@@ -51,12 +69,12 @@ final class DirectoryAdmin: AdminService, @unchecked Sendable {
 
     // MARK: - History
 
-    func activity(client: String?, since: Date) async throws(AdminError) -> [SyncSummary] {
-        try run("list the syncs") { try SyncFinder(store: store).syncs(since: since, client: client).map(summary) }
+    func activity(client: String?, since: Date, limit: Int) async throws(AdminError) -> [SyncSummary] {
+        try await run("list the syncs") { [self] in try SyncFinder(store: store).syncs(since: since, client: client, limit: limit).map(summary) }
     }
 
     func sync(id: String) async throws(AdminError) -> (summary: SyncSummary, changes: [ChangeView]) {
-        try run("show the sync") {
+        try await run("show the sync") { [self] in
             guard let sync = try SyncFinder(store: store).sync(id: id), let first = sync.commits.first, let last = sync.commits.last else {
                 throw AdminError.notFound("no sync \(id) in this store")
             }
@@ -66,7 +84,7 @@ final class DirectoryAdmin: AdminService, @unchecked Sendable {
     }
 
     func commit(id: String) async throws(AdminError) -> (commit: CommitSummary, changes: [ChangeView]) {
-        try run("show the commit") {
+        try await run("show the commit") { [self] in
             guard id.count >= 7, id.allSatisfy(\.isHexDigit), let commit = try? store.resolve(id) else { throw AdminError.notFound("no commit \(id)") }
             let info = try store.commitInfo(commit)
             let diff = try HistoryDiff(store: store).diff(from: info.parents.first, to: commit)
@@ -75,7 +93,7 @@ final class DirectoryAdmin: AdminService, @unchecked Sendable {
     }
 
     func compare(from: String, to: String) async throws(AdminError) -> (label: String, changes: [ChangeView]) {
-        try run("compare") {
+        try await run("compare") { [self] in
             let old = try resolve(from), new = try resolve(to)
             return ("\(from) (\(old.short)) → \(to) (\(new.short))", views(try HistoryDiff(store: store).diff(from: old, to: new)))
         }
@@ -98,7 +116,7 @@ final class DirectoryAdmin: AdminService, @unchecked Sendable {
     }
 
     func previewRollback(sync id: String) async throws(AdminError) -> RollbackPreview {
-        try run("preview the rollback") {
+        try await run("preview the rollback") { [self] in
             guard let sync = try SyncFinder(store: store).sync(id: id) else { throw AdminError.notFound("no sync \(id) in this store") }
             do {
                 let plan = try revertPlan(sync, store)
@@ -110,11 +128,11 @@ final class DirectoryAdmin: AdminService, @unchecked Sendable {
     }
 
     func rollback(sync id: String, by admin: String) async throws(AdminError) -> String {
-        try run("roll back") {
+        try await run("roll back") { [self] in
             try writing("rollback") { handle in
                 guard let sync = try SyncFinder(store: handle).sync(id: id) else { throw AdminError.notFound("no sync \(id) in this store") }
                 let plan = try revertPlan(sync, handle)
-                guard let commit = try Revert(store: handle).apply(plan, by: CLIIdentity(name: admin)) else {
+                guard let commit = try Revert(store: handle).apply(plan, by: CLIIdentity(name: admin, via: "console")) else {
                     throw AdminError("its writes changed nothing that is still there: nothing to roll back")
                 }
                 logger.notice("console: \(admin) rolled back \(sync.id) as \(commit.short)")
@@ -169,7 +187,7 @@ final class DirectoryAdmin: AdminService, @unchecked Sendable {
             let memberType = entry["type"]?.stringValue == "Group" ? ResourceType.group : relatedType
             related.append(ResourceRow(resourceType: memberType.name, id: value, name: entry["display"]?.stringValue ?? value, detail: ""))
         }
-        let history = try run("read the history") {
+        let history = try await run("read the history") { [self] in
             try HistoryLog(store: store).entries(.init(limit: historyLimit, paths: [resourceKind.folder(of: id.lowercased())])).map { summary($0, author: nil) }
         }
         return ResourcePage(row: row(type, document), document: document.serializedString(.canonical), related: related, history: history)
@@ -191,15 +209,15 @@ final class DirectoryAdmin: AdminService, @unchecked Sendable {
     // MARK: - Snapshots and the guard
 
     func snapshots() async throws(AdminError) -> [SnapshotRow] {
-        try run("list the snapshots") {
+        try await run("list the snapshots") { [self] in
             try Snapshots(store: store).list().reversed().map { SnapshotRow(name: $0.name, commit: $0.commit.short, time: $0.time ?? Date(timeIntervalSince1970: 0), message: $0.message) }
         }
     }
 
     func createSnapshot(name: String, message: String, by admin: String) async throws(AdminError) -> SnapshotRow {
-        try run("take the snapshot") {
+        try await run("take the snapshot") { [self] in
             try writing("snapshot") { handle in
-                let made = try Snapshots(store: handle).create(name, message: message.isEmpty ? nil : message, by: CLIIdentity(name: admin))
+                let made = try Snapshots(store: handle).create(name, message: message.isEmpty ? nil : message, by: CLIIdentity(name: admin, via: "console"))
                 logger.notice("console: \(admin) took snapshot \(made.name)")
                 return SnapshotRow(name: made.name, commit: made.commit.short, time: made.time ?? Date(), message: made.message)
             }
@@ -207,20 +225,20 @@ final class DirectoryAdmin: AdminService, @unchecked Sendable {
     }
 
     func guardStatus() async throws(AdminError) -> GuardView {
-        try run("read the guard") {
+        try await run("read the guard") { [self] in
             let report = try GuardReport(store: store)
             return GuardView(holding: report.isHolding, lines: GuardStatusCommand.lines(report, repo: "."), syncID: report.sync?.id)
         }
     }
 
     func releaseGuard(for seconds: TimeInterval, by admin: String) async throws(AdminError) -> String {
-        try run("release the guard") {
+        try await run("release the guard") { [self] in
             try writing("guard release") { handle in
                 let now = Date()
                 let decision = GuardDecision(action: .release, by: admin, at: now, until: now.addingTimeInterval(seconds))
                 let commit = try GuardDecisions(store: handle).commit(
                     decision, subject: "Release the deprovisioning guard for \(GuardPolicy.format(duration: seconds))",
-                    lines: ["until: \(TimeFormat.show(decision.until!))", "from the admin console"], by: CLIIdentity(name: admin))
+                    lines: ["until: \(TimeFormat.show(decision.until!))", "from the admin console"], by: CLIIdentity(name: admin, via: "console"))
                 logger.notice("console: \(admin) released the deprovisioning guard")
                 return commit?.hex ?? ""
             }
