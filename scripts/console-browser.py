@@ -13,6 +13,7 @@ import sys
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 origin, token, out = sys.argv[1], sys.argv[2], sys.argv[3]
 os.makedirs(out, exist_ok=True)
@@ -49,15 +50,25 @@ def text():
     return browser.find_element(By.TAG_NAME, "body").text
 
 
+def wait_for_title(words):
+    """A form's POST answers 303; wait until the page it leads to is shown."""
+    try:
+        WebDriverWait(browser, 15).until(lambda b: words in b.title)
+    except Exception:
+        pass
+
+
 try:
     browser.get(origin + "/admin/")
     check(browser.current_url.endswith("/admin/sign-in"), "signed out, /admin/ leads to the sign-in page")
     shot("sign-in")
     browser.find_element(By.NAME, "token").send_keys("not-a-token")
     browser.find_element(By.TAG_NAME, "form").submit()
+    WebDriverWait(browser, 15).until(lambda b: "not an admin token" in text())
     check("not an admin token" in text(), "a wrong token is refused, in words")
     browser.find_element(By.NAME, "token").send_keys(token)
     browser.find_element(By.CSS_SELECTOR, "main form").submit()
+    wait_for_title("Activity")
     check(browser.current_url.endswith("/admin/activity"), "signed in, the activity page")
     check("deactivated 3 users" in text() and "okta" in text() and "entra" in text(), "each sync is listed in words")
     shot("activity")
@@ -76,6 +87,7 @@ try:
     check("Roll back " + sync_id + " of okta" in body and "--dry-run" in body, "the rollback preview names what will change")
     shot("rollback")
     browser.find_element(By.CSS_SELECTOR, "button.danger").click()
+    wait_for_title("Commit")
     body = text()
     check("Roll back " + sync_id in body and "by ada" in body, "the rollback is a commit authored by the admin")
     check("active: false → true" in body, "which reactivates the users")
@@ -87,13 +99,18 @@ try:
     browser.find_element(By.LINK_TEXT, "grace@example.com").click()
     body = text()
     check("Sales" in body and "History" in body and "Deactivate user grace@example.com" in body, "a user with its groups and history")
+    check("<table" not in body and "HTML(" not in body, "no markup shown as text")
     shot("user")
+    browser.find_element(By.LINK_TEXT, "Sales").click()
+    check("alan@example.com" in text() and "ada@example.com" in text(), "its group, with the members")
 
     browser.find_element(By.LINK_TEXT, "Snapshots").click()
     browser.find_element(By.NAME, "name").send_keys("after-review")
     browser.find_element(By.NAME, "message").send_keys("Checked in the console")
     browser.find_element(By.CSS_SELECTOR, "main form").submit()
+    WebDriverWait(browser, 15).until(lambda b: "taken=" in b.current_url)
     check("Snapshot after-review taken." in text() and "Checked in the console" in text(), "a snapshot taken from the console")
+    check(len(browser.find_elements(By.CSS_SELECTOR, "tbody tr")) == 1 and "<t" not in text(), "listed in a table")
     shot("snapshots")
 
     browser.get(origin + "/admin/compare?from=HEAD~3&to=HEAD")
@@ -112,6 +129,7 @@ try:
     browser.set_window_size(1200, 900)
 
     browser.find_element(By.CSS_SELECTOR, "nav form button").click()
+    wait_for_title("Sign in")
     check(browser.current_url.endswith("/admin/sign-in"), "signed out")
     browser.get(origin + "/admin/activity")
     check(browser.current_url.endswith("/admin/sign-in"), "and the session is over")

@@ -141,6 +141,7 @@ struct ConsoleTests {
                      "/admin/search?q=\(Browser.encode("<b>reflected</b>"))", "/admin/compare?from=\(Browser.encode("<i>x</i>"))&to=HEAD",
                      "/admin/activity?client=\(Browser.encode("<u>c</u>"))"] {
             let page = try await browser.get(path)
+            #expect(!page.html.contains("HTML(text:") && !page.html.contains("&lt;table") && !page.html.contains("&lt;tr"), "\(path): markup shown as text")
             #expect(!page.html.contains("<script>alert") && !page.html.contains("<img src=x") && !page.html.contains("<b>reflected") && !page.html.contains("<i>x") && !page.html.contains("<u>c"), "\(path): \(page.html)")
         }
         #expect(try await browser.get("/admin/users/\(id)").html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))

@@ -27,10 +27,11 @@ enum ResourcePages {
         let isGroup = page.row.resourceType == "Group"
         let related: [HTML] = page.related.map(row)
         let history: [HTML] = page.history.map(ActivityPages.commitRow)
+        let relatedTable: HTML = page.related.isEmpty ? "<p class=\"muted\">None.</p>" : "<table><tbody>\(related)</tbody></table>"
         return """
         <p class="muted">\(page.row.detail)</p>
         <h2>\(isGroup ? "Members" : "Groups") (\(page.related.count))</h2>
-        \(page.related.isEmpty ? "<p class=\"muted\">None.</p>" : "<table><tbody>\(related)</tbody></table>")
+        \(relatedTable)
         <h2>History</h2><table><tbody>\(history)</tbody></table>
         <h2>As stored</h2><pre>\(page.document)</pre>
         """

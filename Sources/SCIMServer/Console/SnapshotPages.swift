@@ -6,11 +6,14 @@ enum SnapshotPages {
         let body: [HTML] = rows.map { snapshot in
             "<tr><td><a href=\"/admin/compare?from=\(HTML.urlComponent(snapshot.name))&amp;to=HEAD\">\(snapshot.name)</a></td><td class=\"mono\">\(snapshot.commit)</td><td class=\"wide mono\">\(ConsoleLayout.time(snapshot.time))</td><td>\(snapshot.message)</td></tr>"
         }
+        let table: HTML = rows.isEmpty
+            ? "<p class=\"muted\">No snapshots yet.</p>"
+            : "<table><thead><tr><th>Name</th><th>Commit</th><th class=\"wide\">Taken</th><th>Message</th></tr></thead><tbody>\(body)</tbody></table>"
         return """
         \(notice)
         <form class="inline" method="post" action="/admin/snapshots"><input type="hidden" name="csrf" value="\(csrf)">
         <label>Name<input name="name" required pattern="[A-Za-z0-9._-]+" placeholder="before-sync"></label><label>Message<input name="message" placeholder="Before the nightly Okta sync"></label><button>Take a snapshot</button></form>
-        \(rows.isEmpty ? "<p class=\"muted\">No snapshots yet.</p>" : "<table><thead><tr><th>Name</th><th>Commit</th><th class=\"wide\">Taken</th><th>Message</th></tr></thead><tbody>\(body)</tbody></table>")
+        \(table)
         """
     }
 
