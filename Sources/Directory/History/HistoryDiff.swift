@@ -15,7 +15,10 @@ public struct HistoryDiff {
         self.registry = registry
     }
 
-    public func diff(from old: ObjectID?, to new: ObjectID) throws -> StoreDiff {
+    /// With `limit`, at most that many resources are read and compared (the first by kind
+    /// and id), and `omitted` says how many more changed: a page of a 30,000-write sync
+    /// costs what the page shows.
+    public func diff(from old: ObjectID?, to new: ObjectID, limit: Int? = nil) throws -> StoreDiff {
         var resources: [String: (kind: ResourceKind, old: ObjectID?, new: ObjectID?)] = [:]
         var added: [String: [String]] = [:]
         var removed: [String: [String]] = [:]
@@ -33,7 +36,15 @@ public struct HistoryDiff {
         }
         var changes: [ResourceChange] = []
         var names: [String: String] = [:]
-        for (id, entry) in resources {
+        var chosen = Array(resources)
+        var omitted = 0
+        if let limit, chosen.count > limit {
+            let order = Dictionary(uniqueKeysWithValues: ResourceKind.all.enumerated().map { ($1, $0) })
+            chosen.sort { ($0.value.kind == $1.value.kind) ? $0.key < $1.key : order[$0.value.kind, default: 0] < order[$1.value.kind, default: 0] }
+            omitted = chosen.count - limit
+            chosen = Array(chosen.prefix(limit))
+        }
+        for (id, entry) in chosen {
             let type = entry.kind.resourceType(in: registry)
             let path = entry.kind.path(of: id)
             var before = Version(try entry.old.map { try store.readBlob($0) })
@@ -69,7 +80,9 @@ public struct HistoryDiff {
                 names[member] = try memberName(member, at: new) ?? old.flatMap { try memberName(member, at: $0) }
             }
         }
-        return StoreDiff(from: old, to: new, changes: changes, memberNames: names, schemas: try SchemaChange.changes(in: store, from: old, to: new))
+        var diff = StoreDiff(from: old, to: new, changes: changes, memberNames: names, schemas: try SchemaChange.changes(in: store, from: old, to: new))
+        diff.omitted = omitted
+        return diff
     }
 
     private func memberName(_ id: String, at commit: ObjectID) throws -> String? {

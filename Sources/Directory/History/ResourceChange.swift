@@ -46,6 +46,8 @@ public struct StoreDiff: Sendable {
     public var memberNames: [String: String]
     /// Schema declarations added, removed or changed (`Schemas/`).
     public var schemas: [SchemaChange] = []
+    /// Changed resources left out by a `limit` (see `HistoryDiff.diff`).
+    public var omitted = 0
 
     public var isEmpty: Bool { changes.isEmpty && schemas.isEmpty }
 

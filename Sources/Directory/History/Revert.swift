@@ -39,20 +39,23 @@ public struct Revert {
 
     public func plan(_ revisions: [String]) throws -> Plan {
         guard let head = store.head else { throw GitStoreError.notFound("the store has no commits") }
-        var chosen: [ObjectID: CommitInfo] = [:]
+        var chosen: [ObjectID: String] = [:]
         for revision in revisions {
-            let id = try store.resolve(revision)
-            guard try store.isAncestor(id, of: head) else { throw GitStoreError.notFound("\(revision) is not in the history of HEAD") }
-            let info = try store.commitInfo(id)
-            guard info.parents.count <= 1 else { throw GitStoreError.invalidPath("\(id.short) is a merge commit; revert its parents' changes instead") }
-            chosen[id] = info
+            chosen[try store.resolve(revision)] = revision
         }
-        // Oldest first, in history order.
+        // Oldest first, in history order: one walk from HEAD finds them all (asking for each
+        // whether it is an ancestor of HEAD would walk history once per commit).
         var ordered: [CommitInfo] = []
         var remaining = Set(chosen.keys)
         try store.log(from: head) { info in
             if remaining.remove(info.id) != nil { ordered.append(info) }
             return !remaining.isEmpty
+        }
+        if let missing = remaining.first {
+            throw GitStoreError.notFound("\(chosen[missing] ?? missing.short) is not in the history of HEAD")
+        }
+        if let merge = ordered.first(where: { $0.parents.count > 1 }) {
+            throw GitStoreError.invalidPath("\(merge.id.short) is a merge commit; revert its parents' changes instead")
         }
         ordered.reverse()
 

@@ -29,6 +29,16 @@ public struct Sync: Sendable {
         public var membershipsAdded = 0
         public var membershipsRemoved = 0
 
+        mutating func add(_ other: Counts) {
+            for (kind, count) in other.created { created[kind, default: 0] += count }
+            for (kind, count) in other.updated { updated[kind, default: 0] += count }
+            for (kind, count) in other.deactivated { deactivated[kind, default: 0] += count }
+            for (kind, count) in other.reactivated { reactivated[kind, default: 0] += count }
+            for (kind, count) in other.deleted { deleted[kind, default: 0] += count }
+            membershipsAdded += other.membershipsAdded
+            membershipsRemoved += other.membershipsRemoved
+        }
+
         /// `created 3 users, updated 120 users, deactivated 2 users, removed 14 memberships`.
         public var words: String {
             var parts: [String] = []
@@ -65,9 +75,11 @@ public struct Sync: Sendable {
     }
 }
 
-/// Finds syncs in history, newest first.
+/// Finds syncs in history, newest first: walking the store's history, or a `HistoryIndex`
+/// of it kept in memory (the console), which also keeps what each commit did.
 public struct SyncFinder {
     let store: GitStore
+    let index: HistoryIndex?
     /// The longest pause between two writes of one sync.
     public var gap: TimeInterval
 
@@ -75,9 +87,10 @@ public struct SyncFinder {
     /// (Entra every 40 minutes, Okta on change) starts a new sync.
     public static let defaultGap: TimeInterval = 300
 
-    public init(store: GitStore, gap: TimeInterval = SyncFinder.defaultGap) {
+    public init(store: GitStore, gap: TimeInterval = SyncFinder.defaultGap, index: HistoryIndex? = nil) {
         self.store = store
         self.gap = gap
+        self.index = index
     }
 
     static let apiOperations: Set<String> = ["POST", "PUT", "PATCH", "DELETE"]
@@ -85,10 +98,27 @@ public struct SyncFinder {
     /// Syncs that ended at or after `since` (all with nil), of `client` (all with nil); the
     /// newest `limit` of them (what each did is only counted for those).
     public func syncs(since: Date? = nil, client: String? = nil, limit: Int? = nil) throws -> [Sync] {
+        var found = try chains(since: since, client: client)
+        if let limit { found = Array(found.prefix(limit)) }
+        return try found.map(sync)
+    }
+
+    /// The sync with this id (`sync-…`, or the first commit's hex prefix).
+    public func sync(id: String) throws -> Sync? {
+        let wanted = id.lowercased().hasPrefix("sync-") ? String(id.lowercased().dropFirst(5)) : id.lowercased()
+        guard wanted.count >= 7, wanted.allSatisfy(\.isHexDigit) else { return nil }
+        return try chains(since: nil, client: nil).first { $0.commits.first?.id.hex.hasPrefix(wanted) == true }.map(sync)
+    }
+
+    private func sync(_ chain: (id: String, commits: [LogEntry])) throws -> Sync {
+        Sync(id: chain.id, client: chain.commits[0].client, commits: chain.commits, counts: try counts(chain.commits))
+    }
+
+    /// The syncs' commits, oldest first each, newest sync first; nothing is counted yet.
+    private func chains(since: Date?, client: String?) throws -> [(id: String, commits: [LogEntry])] {
         var open: [String: [LogEntry]] = [:]  // client → commits, newest first
         var closed: [[LogEntry]] = []
-        try store.log { info in
-            let entry = LogEntry(info)
+        let visit = { (entry: LogEntry) -> Bool in
             // Nothing older can extend a sync that is still open, nor end after `since`.
             if let since, entry.time < since {
                 let oldest = open.values.compactMap { $0.last?.time }.min()
@@ -104,6 +134,11 @@ public struct SyncFinder {
             }
             return true
         }
+        if let index {
+            for entry in try index.entries(store) where !visit(entry) { break }
+        } else {
+            try store.log { info in visit(LogEntry(info)) }
+        }
         closed.append(contentsOf: open.values)
         var chains: [(id: String, commits: [LogEntry])] = []
         for chain in closed {
@@ -112,23 +147,23 @@ public struct SyncFinder {
             if let since, commits.last!.time < since { continue }
             chains.append(("sync-" + String(first.id.hex.prefix(12)), commits))
         }
-        chains.sort { ($0.commits.last!.time, $0.id) > ($1.commits.last!.time, $1.id) }
-        if let limit { chains = Array(chains.prefix(limit)) }
-        return try chains.map { Sync(id: $0.id, client: $0.commits[0].client, commits: $0.commits, counts: try counts($0.commits)) }
-    }
-
-    /// The sync with this id (`sync-…`, or the first commit's hex prefix).
-    public func sync(id: String) throws -> Sync? {
-        let wanted = id.lowercased().hasPrefix("sync-") ? String(id.lowercased().dropFirst(5)) : id.lowercased()
-        guard wanted.count >= 7, wanted.allSatisfy(\.isHexDigit) else { return nil }
-        return try syncs().first { $0.commits.first?.id.hex.hasPrefix(wanted) == true }
+        return chains.sorted { ($0.commits.last!.time, $0.id) > ($1.commits.last!.time, $1.id) }
     }
 
     private func counts(_ commits: [LogEntry]) throws -> Sync.Counts {
         var counts = Sync.Counts()
         for entry in commits {
-            let info = try store.commitInfo(entry.id)
-            for change in try store.diff(from: info.parents.first, to: entry.id) {
+            counts.add(try index?.counts(of: entry.id, store: store, compute: { try self.counts(of: $0) }) ?? self.counts(of: entry.id))
+        }
+        return counts
+    }
+
+    /// What one commit did.
+    func counts(of commit: ObjectID) throws -> Sync.Counts {
+        var counts = Sync.Counts()
+        do {
+            let info = try store.commitInfo(commit)
+            for change in try store.diff(from: info.parents.first, to: commit) {
                 switch StoreLayout.entry(at: change.path) {
                 case let .resource(kind, _):
                     switch change.kind {

@@ -22,7 +22,7 @@ enum ActivityPages {
         """
     }
 
-    static func sync(_ summary: SyncSummary, _ changes: [ChangeView]) -> HTML {
+    static func sync(_ summary: SyncSummary, _ changes: ChangeSet) -> HTML {
         let commits: [HTML] = summary.commits.map(commitRow)
         return """
         <p><strong>\(summary.client)</strong>, \(ConsoleLayout.time(summary.start)) – \(ConsoleLayout.time(summary.end)): \(summary.writes) writes, \(summary.words).</p>
@@ -32,7 +32,7 @@ enum ActivityPages {
         """
     }
 
-    static func commit(_ commit: CommitSummary, _ changes: [ChangeView]) -> HTML {
+    static func commit(_ commit: CommitSummary, _ changes: ChangeSet) -> HTML {
         """
         <p class="mono">\(commit.id)</p><p>\(commit.subject)</p><p class="muted">by \(commit.author) (client \(commit.client)), \(ConsoleLayout.time(commit.time))</p>
         <h2>Changes</h2>\(ChangeList.render(changes))

@@ -3,10 +3,10 @@ import SCIMService
 /// Changes in SCIM terms, laid out to scan: the same content as `scimgit diff`, one card
 /// per user or group, attributes before → after, members added and removed.
 enum ChangeList {
-    static func render(_ changes: [ChangeView], limit: Int = 500) -> HTML {
-        guard !changes.isEmpty else { return "<p class=\"muted\">No users or groups changed.</p>" }
-        let shown = changes.prefix(limit).map(card)
-        let more: HTML = changes.count > limit ? "<p class=\"muted\">and \(changes.count - limit) more (scimgit diff shows all)</p>" : ""
+    static func render(_ set: ChangeSet) -> HTML {
+        guard !set.changes.isEmpty || set.omitted > 0 else { return "<p class=\"muted\">No users or groups changed.</p>" }
+        let shown = set.changes.map(card)
+        let more: HTML = set.omitted > 0 ? "<p class=\"muted\">and \(set.omitted) more users and groups (<code>scimgit diff</code> shows all).</p>" : ""
         return "\(shown)\(more)"
     }
 

@@ -17,7 +17,7 @@ enum SnapshotPages {
         """
     }
 
-    static func compare(from: String, to: String, result: (label: String, changes: [ChangeView])?) -> HTML {
+    static func compare(from: String, to: String, result: (label: String, changes: ChangeSet)?) -> HTML {
         let shown: HTML = result.map { "<h2>\($0.label)</h2>\(ChangeList.render($0.changes))" } ?? ""
         return """
         <form class="inline" method="get" action="/admin/compare"><label>From<input name="from" value="\(from)" placeholder="before-sync"></label>

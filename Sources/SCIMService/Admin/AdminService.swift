@@ -9,13 +9,13 @@ public protocol AdminService: Sendable {
     /// Syncs newest first, of `client` (all with nil), that ended at or after `since`: the
     /// newest `limit`.
     func activity(client: String?, since: Date, limit: Int) async throws(AdminError) -> [SyncSummary]
-    func sync(id: String) async throws(AdminError) -> (summary: SyncSummary, changes: [ChangeView])
-    func commit(id: String) async throws(AdminError) -> (commit: CommitSummary, changes: [ChangeView])
+    func sync(id: String) async throws(AdminError) -> (summary: SyncSummary, changes: ChangeSet)
+    func commit(id: String) async throws(AdminError) -> (commit: CommitSummary, changes: ChangeSet)
     /// What `scimgit rollback --sync ID --dry-run` prints: the subject and one line per change.
     func previewRollback(sync: String) async throws(AdminError) -> RollbackPreview
     /// Commits the rollback; the new commit's id.
     func rollback(sync: String, by admin: String) async throws(AdminError) -> String
-    func compare(from: String, to: String) async throws(AdminError) -> (label: String, changes: [ChangeView])
+    func compare(from: String, to: String) async throws(AdminError) -> (label: String, changes: ChangeSet)
     func search(_ text: String, limit: Int) async throws(AdminError) -> [ResourceRow]
     func resource(kind: String, id: String, historyLimit: Int) async throws(AdminError) -> ResourcePage
     func snapshots() async throws(AdminError) -> [SnapshotRow]
@@ -59,6 +59,17 @@ public struct CommitSummary: Sendable {
     public var subject: String
     public init(id: String, short: String, time: Date, author: String, client: String, subject: String) {
         self.id = id; self.short = short; self.time = time; self.author = author; self.client = client; self.subject = subject
+    }
+}
+
+/// The changes between two points, the first few hundred of them when there are more
+/// (`omitted` more; `scimgit diff` shows all).
+public struct ChangeSet: Sendable {
+    public var changes: [ChangeView]
+    public var omitted: Int
+    public init(changes: [ChangeView], omitted: Int = 0) {
+        self.changes = changes
+        self.omitted = omitted
     }
 }
 

@@ -13,12 +13,19 @@ final class DirectoryAdmin: AdminService, @unchecked Sendable {
     let directory: DirectoryService
     let path: String
     let logger: Logger
+    /// The history in memory, filled in the background from the start.
+    let history = HistoryIndex()
+    /// Most resources a page of changes reads and shows.
+    static let changeLimit = 300
 
     init(directory: DirectoryService, path: String, logger: Logger) {
         self.directory = directory
         self.path = path
         self.logger = logger
+        history.fill(from: directory.store)
     }
+
+    private var syncs: SyncFinder { SyncFinder(store: store, index: history) }
 
     private var store: GitStore { directory.store }
 
@@ -70,32 +77,32 @@ final class DirectoryAdmin: AdminService, @unchecked Sendable {
     // MARK: - History
 
     func activity(client: String?, since: Date, limit: Int) async throws(AdminError) -> [SyncSummary] {
-        try await run("list the syncs") { [self] in try SyncFinder(store: store).syncs(since: since, client: client, limit: limit).map(summary) }
+        try await run("list the syncs") { [self] in try syncs.syncs(since: since, client: client, limit: limit).map(summary) }
     }
 
-    func sync(id: String) async throws(AdminError) -> (summary: SyncSummary, changes: [ChangeView]) {
+    func sync(id: String) async throws(AdminError) -> (summary: SyncSummary, changes: ChangeSet) {
         try await run("show the sync") { [self] in
-            guard let sync = try SyncFinder(store: store).sync(id: id), let first = sync.commits.first, let last = sync.commits.last else {
+            guard let sync = try syncs.sync(id: id), let first = sync.commits.first, let last = sync.commits.last else {
                 throw AdminError.notFound("no sync \(id) in this store")
             }
-            let diff = try HistoryDiff(store: store).diff(from: try store.commitInfo(first.id).parents.first, to: last.id)
+            let diff = try HistoryDiff(store: store).diff(from: try store.commitInfo(first.id).parents.first, to: last.id, limit: DirectoryAdmin.changeLimit)
             return (summary(sync), views(diff))
         }
     }
 
-    func commit(id: String) async throws(AdminError) -> (commit: CommitSummary, changes: [ChangeView]) {
+    func commit(id: String) async throws(AdminError) -> (commit: CommitSummary, changes: ChangeSet) {
         try await run("show the commit") { [self] in
             guard id.count >= 7, id.allSatisfy(\.isHexDigit), let commit = try? store.resolve(id) else { throw AdminError.notFound("no commit \(id)") }
             let info = try store.commitInfo(commit)
-            let diff = try HistoryDiff(store: store).diff(from: info.parents.first, to: commit)
+            let diff = try HistoryDiff(store: store).diff(from: info.parents.first, to: commit, limit: DirectoryAdmin.changeLimit)
             return (summary(LogEntry(info), author: info.author.name), views(diff))
         }
     }
 
-    func compare(from: String, to: String) async throws(AdminError) -> (label: String, changes: [ChangeView]) {
+    func compare(from: String, to: String) async throws(AdminError) -> (label: String, changes: ChangeSet) {
         try await run("compare") { [self] in
             let old = try resolve(from), new = try resolve(to)
-            return ("\(from) (\(old.short)) → \(to) (\(new.short))", views(try HistoryDiff(store: store).diff(from: old, to: new)))
+            return ("\(from) (\(old.short)) → \(to) (\(new.short))", views(try HistoryDiff(store: store).diff(from: old, to: new, limit: DirectoryAdmin.changeLimit)))
         }
     }
 
@@ -117,7 +124,7 @@ final class DirectoryAdmin: AdminService, @unchecked Sendable {
 
     func previewRollback(sync id: String) async throws(AdminError) -> RollbackPreview {
         try await run("preview the rollback") { [self] in
-            guard let sync = try SyncFinder(store: store).sync(id: id) else { throw AdminError.notFound("no sync \(id) in this store") }
+            guard let sync = try syncs.sync(id: id) else { throw AdminError.notFound("no sync \(id) in this store") }
             do {
                 let plan = try revertPlan(sync, store)
                 return RollbackPreview(subject: plan.subject, lines: plan.lines, conflict: nil)
@@ -150,16 +157,19 @@ final class DirectoryAdmin: AdminService, @unchecked Sendable {
         guard !value.isEmpty else { return [] }
         let quoted = "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
         var rows: [ResourceRow] = []
-        for (type, filter) in [
-            (ResourceType.user, "userName eq \(quoted) or emails.value eq \(quoted) or externalId eq \(quoted) or displayName eq \(quoted)"),
-            (ResourceType.group, "displayName eq \(quoted) or externalId eq \(quoted)"),
-        ] {
-            do {
-                let request = try SearchRequest(query: ["filter": filter, "count": String(limit)], for: type)
-                let result = try await directory.search([type], request, context: caller)
-                rows += result.resources.map { row(type, $0.document) }
-            } catch {
-                throw AdminError("cannot search: \(error)")
+        var seen: Set<String> = []
+        // One equality filter per attribute: each is answered from an index, where an `or`
+        // of them would read every file.
+        for (type, attributes) in [(ResourceType.user, ["userName", "emails.value", "externalId", "displayName"]), (ResourceType.group, ["displayName", "externalId"])] {
+            for attribute in attributes {
+                do {
+                    let request = try SearchRequest(query: ["filter": "\(attribute) eq \(quoted)", "count": String(limit)], for: type)
+                    for record in try await directory.search([type], request, context: caller).resources where seen.insert(record.id).inserted {
+                        rows.append(row(type, record.document))
+                    }
+                } catch {
+                    throw AdminError("cannot search: \(error)")
+                }
             }
         }
         return rows
@@ -187,10 +197,10 @@ final class DirectoryAdmin: AdminService, @unchecked Sendable {
             let memberType = entry["type"]?.stringValue == "Group" ? ResourceType.group : relatedType
             related.append(ResourceRow(resourceType: memberType.name, id: value, name: entry["display"]?.stringValue ?? value, detail: ""))
         }
-        let history = try await run("read the history") { [self] in
-            try HistoryLog(store: store).entries(.init(limit: historyLimit, paths: [resourceKind.folder(of: id.lowercased())])).map { summary($0, author: nil) }
+        let changes: [CommitSummary] = try await run("read the history") { [self] in
+            try history.history(of: resourceKind, id: id.lowercased(), store: store, limit: historyLimit).map { summary($0, author: nil) }
         }
-        return ResourcePage(row: row(type, document), document: document.serializedString(.canonical), related: related, history: history)
+        return ResourcePage(row: row(type, document), document: document.serializedString(.canonical), related: related, history: changes)
     }
 
     private func row(_ type: ResourceType, _ document: JSONValue) -> ResourceRow {
@@ -256,15 +266,15 @@ final class DirectoryAdmin: AdminService, @unchecked Sendable {
         CommitSummary(id: entry.id.hex, short: entry.id.short, time: entry.time, author: author ?? entry.client, client: entry.client, subject: entry.subject)
     }
 
-    private func views(_ diff: StoreDiff) -> [ChangeView] {
-        diff.changes.map { change in
+    private func views(_ diff: StoreDiff) -> ChangeSet {
+        ChangeSet(changes: diff.changes.map { change in
             ChangeView(
                 resourceType: change.kind.typeID, id: change.id, name: change.name,
                 kind: ChangeView.Kind(rawValue: change.change.rawValue) ?? .modified,
                 attributes: change.attributes.map { ($0.path, DirectoryAdmin.show($0.before), DirectoryAdmin.show($0.after)) },
                 membersAdded: change.membersAdded.map { diff.memberNames[$0] ?? $0 },
                 membersRemoved: change.membersRemoved.map { diff.memberNames[$0] ?? $0 })
-        }
+        }, omitted: diff.omitted)
     }
 
     static func show(_ value: JSONValue?) -> String {

@@ -20,11 +20,11 @@ struct ConsoleRenderingTests {
         let change = ChangeView(
             resourceType: "User", id: "\"><x", name: ConsoleRenderingTests.payload, kind: .modified,
             attributes: [(path: "title<", before: "\"<b>\"", after: "<i>")], membersAdded: ["<u>"], membersRemoved: [])
-        let text = ChangeList.render([change]).text
+        let text = ChangeList.render(ChangeSet(changes: [change])).text
         #expect(!text.contains("<script") && !text.contains("<b>") && !text.contains("<i>") && !text.contains("<u>") && !text.contains("\"><x"))
         #expect(text.contains("href=\"/admin/users/%22%3E%3Cx\""))
         #expect(text.contains("<code>title&lt;</code>"))
-        #expect(ChangeList.render([]).text.contains("No users or groups changed"))
+        #expect(ChangeList.render(ChangeSet(changes: [])).text.contains("No users or groups changed"))
     }
 
     @Test func everyPageFrameEscapesItsTitleAndCarriesTheCSRFToken() {

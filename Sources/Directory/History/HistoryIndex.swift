@@ -1,0 +1,95 @@
+import Foundation
+import GitStore
+import Synchronization
+
+/// History kept in memory for the admin console: every commit reachable from HEAD as a
+/// `LogEntry`, newest first, and what each commit did (`Sync.Counts`) once it has been
+/// counted. Reading 100,000 commits and diffing each takes seconds; a page must not, so
+/// this is filled once (in the background, newest first) and then only grows by the
+/// commits HEAD moved past. A HEAD that moved to something else (`git reset`) starts it
+/// over.
+public final class HistoryIndex: Sendable {
+    private struct State {
+        var head: ObjectID?
+        var entries: [LogEntry] = []
+        var counts: [ObjectID: Sync.Counts] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// Every commit from HEAD, newest first, brought up to the store's HEAD first.
+    func entries(_ store: GitStore) throws -> [LogEntry] {
+        let head = store.head
+        if let current = state.withLock({ $0.head == head ? $0.entries : nil }) { return current }
+        let known = state.withLock { $0.head }
+        var fresh: [LogEntry] = []
+        var reachedKnown = false
+        try store.log { info in
+            if info.id == known { reachedKnown = true; return false }
+            fresh.append(LogEntry(info))
+            return true
+        }
+        return state.withLock { state in
+            if reachedKnown {
+                state.entries = fresh + state.entries
+            } else {
+                state.entries = fresh
+                state.counts = [:]
+            }
+            state.head = head
+            return state.entries
+        }
+    }
+
+    /// The commits that changed one resource's folder, newest first, at most `limit`. A
+    /// SCIM write names its resource in a trailer, so only the other commits (rollbacks,
+    /// reverts, commits by hand: few) are compared with their parent under that folder.
+    public func history(of kind: ResourceKind, id: String, store: GitStore, limit: Int) throws -> [LogEntry] {
+        let resource = "\(kind.typeID)/\(id)"
+        let folder = kind.folder(of: id)
+        var found: [LogEntry] = []
+        for entry in try entries(store) {
+            // A user's DELETE also takes it out of its groups: checked like the others.
+            let mayTouchOthers = kind.holdsMembers && entry.operation == "DELETE"
+            if let operation = entry.operation, SyncFinder.apiOperations.contains(operation), !mayTouchOthers || entry.resource == resource {
+                guard entry.resource == resource else { continue }
+            } else {
+                let info = try store.commitInfo(entry.id)
+                guard try !store.diff(from: info.parents.first, to: entry.id, under: folder).isEmpty else { continue }
+            }
+            found.append(entry)
+            if found.count >= limit { break }
+        }
+        return found
+    }
+
+    /// What `commit` did: counted once, then kept.
+    func counts(of commit: ObjectID, store: GitStore, compute: (ObjectID) throws -> Sync.Counts) throws -> Sync.Counts {
+        if let known = state.withLock({ $0.counts[commit] }) { return known }
+        let counted = try compute(commit)
+        state.withLock { $0.counts[commit] = counted }
+        return counted
+    }
+
+    /// Reads the history and counts what every write did, newest first, so the console's
+    /// pages find it done. Runs on its own thread; a store that cannot be read stops it
+    /// (the pages then count what they show themselves).
+    public func fill(from store: GitStore, gap: TimeInterval = SyncFinder.defaultGap) {
+        let thread = Thread { [self] in
+            do {
+                let finder = SyncFinder(store: store, gap: gap, index: self)
+                for entry in try entries(store) {
+                    guard let operation = entry.operation, SyncFinder.apiOperations.contains(operation) else { continue }
+                    _ = try counts(of: entry.id, store: store) { try finder.counts(of: $0) }
+                }
+            } catch {
+                return
+            }
+        }
+        thread.name = "scimgit-history-index"
+        thread.qualityOfService = .background
+        thread.start()
+    }
+}
