@@ -1,3 +1,4 @@
+import CPlatform
 import Foundation
 import GitStore
 import Synchronization
@@ -12,7 +13,9 @@ public final class HistoryIndex: Sendable {
     private struct State {
         var head: ObjectID?
         var entries: [LogEntry] = []
-        var counts: [ObjectID: Sync.Counts] = [:]
+        /// Packed (`Sync.Counts.packed`): a dictionary per verb for every commit of a long
+        /// history would cost more than the history itself.
+        var counts: [ObjectID: [UInt32]] = [:]
     }
 
     private let state = Mutex(State())
@@ -67,9 +70,9 @@ public final class HistoryIndex: Sendable {
 
     /// What `commit` did: counted once, then kept.
     func counts(of commit: ObjectID, store: GitStore, compute: (ObjectID) throws -> Sync.Counts) throws -> Sync.Counts {
-        if let known = state.withLock({ $0.counts[commit] }) { return known }
+        if let known = state.withLock({ $0.counts[commit] }) { return Sync.Counts(packed: known) }
         let counted = try compute(commit)
-        state.withLock { $0.counts[commit] = counted }
+        state.withLock { $0.counts[commit] = counted.packed }
         return counted
     }
 
@@ -87,6 +90,8 @@ public final class HistoryIndex: Sendable {
             } catch {
                 return
             }
+            // Diffing every commit left this thread's allocator holding freed memory.
+            _ = scimgit_malloc_trim()
         }
         thread.name = "scimgit-history-index"
         thread.qualityOfService = .background

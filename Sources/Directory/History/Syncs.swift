@@ -29,6 +29,32 @@ public struct Sync: Sendable {
         public var membershipsAdded = 0
         public var membershipsRemoved = 0
 
+        /// Every count in one small array: five verbs per kind, then memberships added and removed.
+        var packed: [UInt32] {
+            var out: [UInt32] = []
+            out.reserveCapacity(ResourceKind.all.count * 5 + 2)
+            for table in [created, updated, deactivated, reactivated, deleted] {
+                for kind in ResourceKind.all { out.append(UInt32(clamping: table[kind] ?? 0)) }
+            }
+            return out + [UInt32(clamping: membershipsAdded), UInt32(clamping: membershipsRemoved)]
+        }
+
+        init(packed: [UInt32]) {
+            let kinds = ResourceKind.all
+            func table(_ verb: Int) -> [ResourceKind: Int] {
+                var result: [ResourceKind: Int] = [:]
+                for (offset, kind) in kinds.enumerated() where packed[verb * kinds.count + offset] > 0 {
+                    result[kind] = Int(packed[verb * kinds.count + offset])
+                }
+                return result
+            }
+            created = table(0); updated = table(1); deactivated = table(2); reactivated = table(3); deleted = table(4)
+            membershipsAdded = Int(packed[kinds.count * 5])
+            membershipsRemoved = Int(packed[kinds.count * 5 + 1])
+        }
+
+        public init() {}
+
         mutating func add(_ other: Counts) {
             for (kind, count) in other.created { created[kind, default: 0] += count }
             for (kind, count) in other.updated { updated[kind, default: 0] += count }

@@ -146,6 +146,7 @@ struct ConsoleRoutes: Sendable {
             return signInPage(request, error: "That is not an admin token of this server (identity providers' tokens cannot sign in).", status: .unauthorized)
         }
         let (id, _) = sessions.start(admin: admin)
+        service.prepare()
         logger.notice("console: \(admin) signed in from \(address)")
         var headers = ConsoleHTTP.setCookie(ConsoleHTTP.sessionCookie, id, maxAge: Int(ConsoleSessions.lifetime.components.seconds), secure: secureCookies)
         headers.append(contentsOf: ConsoleHTTP.setCookie(ConsoleHTTP.signInCookie, "", maxAge: 0, secure: secureCookies))

@@ -6,6 +6,9 @@ import Foundation
 /// `ResourceService`, so the console knows no git. Every write is a commit authored by
 /// `admin`; every failure is an `AdminError` whose message is safe to show.
 public protocol AdminService: Sendable {
+    /// Called when an admin signs in: the moment to start reading history in the
+    /// background, so a server whose console is never used never pays for it.
+    func prepare()
     /// Syncs newest first, of `client` (all with nil), that ended at or after `since`: the
     /// newest `limit`.
     func activity(client: String?, since: Date, limit: Int) async throws(AdminError) -> [SyncSummary]
@@ -22,6 +25,10 @@ public protocol AdminService: Sendable {
     func createSnapshot(name: String, message: String, by admin: String) async throws(AdminError) -> SnapshotRow
     func guardStatus() async throws(AdminError) -> GuardView
     func releaseGuard(for seconds: TimeInterval, by admin: String) async throws(AdminError) -> String
+}
+
+extension AdminService {
+    public func prepare() {}
 }
 
 /// A failure the console shows as it is (a conflict, an unknown id, a refused name).

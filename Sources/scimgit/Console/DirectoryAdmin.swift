@@ -4,6 +4,7 @@ import GitStore
 import Logging
 import SCIM
 import SCIMService
+import Synchronization
 
 /// The admin console's view of one store: history read through the server's own store
 /// handle, and each change an admin makes committed through a second handle, as a
@@ -13,8 +14,9 @@ final class DirectoryAdmin: AdminService, @unchecked Sendable {
     let directory: DirectoryService
     let path: String
     let logger: Logger
-    /// The history in memory, filled in the background from the start.
+    /// The history in memory, filled in the background from the first sign-in on.
     let history = HistoryIndex()
+    private let filling = Mutex(false)
     /// Most resources a page of changes reads and shows.
     static let changeLimit = 300
 
@@ -22,6 +24,10 @@ final class DirectoryAdmin: AdminService, @unchecked Sendable {
         self.directory = directory
         self.path = path
         self.logger = logger
+    }
+
+    func prepare() {
+        guard filling.withLock({ started in defer { started = true }; return !started }) else { return }
         history.fill(from: directory.store)
     }
 
