@@ -123,6 +123,33 @@ struct ConsoleTests {
         #expect(server.statusIsClean())
     }
 
+    @Test func aCommitIsRevertedAndTheStoreRolledBackToASnapshot() async throws {
+        let server = try ServerProcess()
+        let okta = SCIMClient.okta(server)
+        let ada = try #require(try await okta.post("/Users", ["userName": "ada@example.com", "active": true]).json?["id"]?.stringValue)
+        #expect(try scimgit(["snapshot", "create", "before", "--repo", server.store]).status == 0)
+        #expect(try await okta.patch("/Users/\(ada)", [["op": "replace", "value": ["active": false]]]).status == 200)
+        let deactivation = try git(["rev-parse", "HEAD"], in: server.store).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try await okta.post("/Users", ["userName": "grace@example.com", "active": true]).status == 201)
+        let browser = Browser(server)
+        _ = try await browser.signIn(try adminToken(server))
+
+        let preview = try await browser.get("/admin/commits/\(deactivation)/revert")
+        #expect(preview.html.contains("scimgit revert \(deactivation.prefix(12)) --dry-run") && preview.html.contains("revert user ada@example.com"), "\(preview.html)")
+        #expect(try await browser.post("/admin/commits/\(deactivation)/revert", ["csrf": "nope"]).status == 403)
+        #expect(try await browser.post("/admin/commits/\(deactivation)/revert", ["csrf": preview.csrf ?? ""]).status == 303)
+        #expect(try await okta.get("/Users/\(ada)").json?["active"] == true)
+        #expect(try git(["log", "-1", "--format=%an"], in: server.store) == "ada\n")
+
+        let rollback = try await browser.get("/admin/rollback?to=before")
+        #expect(rollback.html.contains("grace@example.com"), "\(rollback.html)")
+        #expect(try await browser.get("/admin/rollback?to=--help").html.contains("give a snapshot name"), "an option is never passed on")
+        #expect(try await browser.post("/admin/rollback", ["csrf": rollback.csrf ?? "", "to": "before"]).status == 303)
+        let users = try await okta.get("/Users").json
+        #expect(users?["totalResults"] == 1 && users?["Resources"]?[0]?["userName"] == "ada@example.com", "\(String(describing: users))")
+        #expect(server.statusIsClean())
+    }
+
     @Test func storedScriptIsShownAsTextEverywhere() async throws {
         let server = try ServerProcess()
         let okta = SCIMClient.okta(server)

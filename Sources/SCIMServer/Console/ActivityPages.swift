@@ -35,6 +35,7 @@ enum ActivityPages {
     static func commit(_ commit: CommitSummary, _ changes: ChangeSet) -> HTML {
         """
         <p class="mono">\(commit.id)</p><p>\(commit.subject)</p><p class="muted">by \(commit.author) (client \(commit.client)), \(ConsoleLayout.time(commit.time))</p>
+        <p><a href="/admin/commits/\(commit.id)/revert">Preview reverting this commit</a></p>
         <h2>Changes</h2>\(ChangeList.render(changes))
         """
     }
@@ -43,18 +44,25 @@ enum ActivityPages {
         "<tr><td class=\"mono\"><a href=\"/admin/commits/\(commit.id)\">\(commit.short)</a></td><td class=\"wide mono\">\(ConsoleLayout.time(commit.time))</td><td>\(commit.client)</td><td>\(commit.subject)</td></tr>"
     }
 
-    static func rollbackPreview(_ syncID: String, _ preview: RollbackPreview, csrf: String) -> HTML {
+    /// What undoing something would change, exactly as the CLI's `--dry-run` prints it,
+    /// and the one button that commits it (or, on a conflict, why nothing can be done).
+    static func undoPreview(_ preview: RollbackPreview, command: String, action: String, back: String, hidden: [(String, String)] = [], csrf: String) -> HTML {
         if let conflict = preview.conflict {
             return """
-            \(ConsoleLayout.message(conflict, error: true))<p>Nothing can be rolled back while later writes changed the same users or groups. <a href="/admin/syncs/\(HTML.urlComponent(syncID))">Back to the sync</a></p>
+            \(ConsoleLayout.message(conflict, error: true))<p>Nothing can be undone while later writes changed the same users or groups. <a href="\(back)">Back</a></p>
             """
         }
-        let lines: [HTML] = preview.lines.map { "<li>\($0)</li>" }
+        if preview.lines.isEmpty {
+            return "<p>\(preview.subject)</p><p class=\"muted\">Nothing to do: what it changed is no longer there. <a href=\"\(back)\">Back</a></p>"
+        }
+        let lines: [HTML] = preview.lines.prefix(2000).map { "<li>\($0)</li>" }
+        let more: HTML = preview.lines.count > 2000 ? "<li class=\"muted\">and \(preview.lines.count - 2000) more</li>" : ""
+        let fields: [HTML] = hidden.map { "<input type=\"hidden\" name=\"\($0.0)\" value=\"\($0.1)\">" }
         return """
-        <p>This is exactly what <code>scimgit rollback --sync \(syncID) --dry-run</code> shows. Rolling back makes one new commit, authored by you; the sync stays in the history.</p>
-        <div class="card"><strong>\(preview.subject)</strong><ul class="changes">\(lines)</ul></div>
-        <form method="post" action="/admin/syncs/\(HTML.urlComponent(syncID))/rollback"><input type="hidden" name="csrf" value="\(csrf)">
-        <button class="danger">Roll back these \(preview.lines.count) changes</button> <a href="/admin/syncs/\(HTML.urlComponent(syncID))">Cancel</a></form>
+        <p>This is exactly what <code>\(command) --dry-run</code> shows. Undoing makes one new commit, authored by you; what it undoes stays in the history.</p>
+        <div class="card"><strong>\(preview.subject)</strong><ul class="changes">\(lines)\(more)</ul></div>
+        <form method="post" action="\(action)"><input type="hidden" name="csrf" value="\(csrf)">\(fields)
+        <button class="danger">Apply these \(preview.lines.count) changes</button> <a href="\(back)">Cancel</a></form>
         """
     }
 }

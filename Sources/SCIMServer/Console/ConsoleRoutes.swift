@@ -47,7 +47,9 @@ struct ConsoleRoutes: Sendable {
         router.get("/admin/syncs/:id/rollback") { request, context in
             let id = context.parameters.get("id") ?? ""
             return await page(request, "Roll back \(id)", current: "activity") { session in
-                ActivityPages.rollbackPreview(id, try await service.previewRollback(sync: id), csrf: session.csrf)
+                ActivityPages.undoPreview(
+                    try await service.previewRollback(sync: id), command: "scimgit rollback --sync \(id)",
+                    action: "/admin/syncs/\(HTML.urlComponent(id))/rollback", back: "/admin/syncs/\(HTML.urlComponent(id))", csrf: session.csrf)
             }
         }
         router.post("/admin/syncs/:id/rollback") { request, context in
@@ -62,6 +64,33 @@ struct ConsoleRoutes: Sendable {
             return await page(request, "Commit \(id.prefix(7))", current: "activity") { _ in
                 let (commit, changes) = try await service.commit(id: id)
                 return ActivityPages.commit(commit, changes)
+            }
+        }
+        router.get("/admin/commits/:id/revert") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            return await page(request, "Revert \(id.prefix(7))", current: "activity") { session in
+                ActivityPages.undoPreview(
+                    try await service.previewRevert(commit: id), command: "scimgit revert \(id.prefix(12))",
+                    action: "/admin/commits/\(HTML.urlComponent(id))/revert", back: "/admin/commits/\(HTML.urlComponent(id))", csrf: session.csrf)
+            }
+        }
+        router.post("/admin/commits/:id/revert") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            return await action(request) { session, _ in
+                ConsoleHTTP.redirect("/admin/commits/\(try await service.revert(commit: id, by: session.admin))")
+            }
+        }
+        router.get("/admin/rollback") { request, _ in
+            let point = ConsoleHTTP.query("to", request)
+            return await page(request, "Roll back to \(point)", current: "compare") { session in
+                ActivityPages.undoPreview(
+                    try await service.previewRollback(to: point), command: "scimgit rollback --to \(point)",
+                    action: "/admin/rollback", back: "/admin/compare?from=\(HTML.urlComponent(point))&to=HEAD", hidden: [("to", point)], csrf: session.csrf)
+            }
+        }
+        router.post("/admin/rollback") { request, _ in
+            await action(request) { session, form in
+                ConsoleHTTP.redirect("/admin/commits/\(try await service.rollback(to: form["to"] ?? "", by: session.admin))")
             }
         }
         router.get("/admin/search") { request, _ in

@@ -18,7 +18,9 @@ enum SnapshotPages {
     }
 
     static func compare(from: String, to: String, result: (label: String, changes: ChangeSet)?) -> HTML {
-        let shown: HTML = result.map { "<h2>\($0.label)</h2>\(ChangeList.render($0.changes))" } ?? ""
+        let shown: HTML = result.map {
+            "<h2>\($0.label)</h2><p><a href=\"/admin/rollback?to=\(HTML.urlComponent(from))\">Preview rolling everything back to \(from)</a></p>\(ChangeList.render($0.changes))"
+        } ?? ""
         return """
         <form class="inline" method="get" action="/admin/compare"><label>From<input name="from" value="\(from)" placeholder="before-sync"></label>
         <label>To<input name="to" value="\(to)" placeholder="HEAD"></label><button>Compare</button></form>

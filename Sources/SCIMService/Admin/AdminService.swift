@@ -18,6 +18,12 @@ public protocol AdminService: Sendable {
     func previewRollback(sync: String) async throws(AdminError) -> RollbackPreview
     /// Commits the rollback; the new commit's id.
     func rollback(sync: String, by admin: String) async throws(AdminError) -> String
+    /// `scimgit revert COMMIT --dry-run`, and the revert itself.
+    func previewRevert(commit: String) async throws(AdminError) -> RollbackPreview
+    func revert(commit: String, by admin: String) async throws(AdminError) -> String
+    /// `scimgit rollback --to POINT --dry-run`, and the rollback itself.
+    func previewRollback(to point: String) async throws(AdminError) -> RollbackPreview
+    func rollback(to point: String, by admin: String) async throws(AdminError) -> String
     func compare(from: String, to: String) async throws(AdminError) -> (label: String, changes: ChangeSet)
     func search(_ text: String, limit: Int) async throws(AdminError) -> [ResourceRow]
     func resource(kind: String, id: String, historyLimit: Int) async throws(AdminError) -> ResourcePage

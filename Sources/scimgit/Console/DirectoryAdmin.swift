@@ -154,6 +154,65 @@ final class DirectoryAdmin: AdminService, @unchecked Sendable {
         }
     }
 
+    func previewRevert(commit id: String) async throws(AdminError) -> RollbackPreview {
+        try await run("preview the revert") { [self] in
+            do {
+                let plan = try Revert(store: store).plan([try commitID(id)])
+                return RollbackPreview(subject: plan.subject, lines: plan.lines, conflict: nil)
+            } catch let conflict as Revert.Conflict {
+                return RollbackPreview(subject: "Revert \(id.prefix(7))", lines: [], conflict: conflict.description)
+            }
+        }
+    }
+
+    func revert(commit id: String, by admin: String) async throws(AdminError) -> String {
+        try await run("revert") { [self] in
+            try writing("revert") { handle in
+                let revert = Revert(store: handle)
+                let plan = try revert.plan([try commitID(id)])
+                guard let commit = try revert.apply(plan, by: CLIIdentity(name: admin, via: "console")) else {
+                    throw AdminError("what it changed is no longer there: nothing to revert")
+                }
+                logger.notice("console: \(admin) reverted \(id.prefix(7)) as \(commit.short)")
+                return commit.hex
+            }
+        }
+    }
+
+    func previewRollback(to point: String) async throws(AdminError) -> RollbackPreview {
+        try await run("preview the rollback") { [self] in
+            let plan = try Rollback(store: store).plan(to: try pointName(point))
+            return RollbackPreview(subject: plan.subject, lines: plan.diff.isEmpty ? [] : DiffFormatter.text(plan.diff).split(separator: "\n").map(String.init), conflict: nil)
+        }
+    }
+
+    func rollback(to point: String, by admin: String) async throws(AdminError) -> String {
+        try await run("roll back") { [self] in
+            try writing("rollback") { handle in
+                let rollback = Rollback(store: handle)
+                let plan = try rollback.plan(to: try pointName(point))
+                guard let commit = try rollback.apply(plan, by: CLIIdentity(name: admin, via: "console")) else {
+                    throw AdminError("users and groups already equal \(plan.label): nothing to roll back")
+                }
+                logger.notice("console: \(admin) rolled back to \(plan.label) as \(commit.short)")
+                return commit.hex
+            }
+        }
+    }
+
+    /// A commit id as typed in a URL: hex only, so it cannot name a branch or a time.
+    private func commitID(_ id: String) throws -> String {
+        guard id.count >= 7, id.count <= 40, id.allSatisfy(\.isHexDigit) else { throw AdminError.notFound("no commit \(id)") }
+        return id
+    }
+
+    /// A point to roll back to: a snapshot, a commit, HEAD~N or a time, never an option.
+    private func pointName(_ point: String) throws -> String {
+        let trimmed = point.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, !trimmed.hasPrefix("-") else { throw AdminError("give a snapshot name, a commit id, HEAD~N or a time") }
+        return trimmed
+    }
+
     // MARK: - Resources
 
     private var caller: Caller { Caller(client: "console", requestID: "console", baseURL: "") }

@@ -36,9 +36,13 @@ struct ConsoleRenderingTests {
     }
 
     @Test func theRollbackPreviewNamesEveryChangeAndAConflictOffersNoButton() {
-        let preview = ActivityPages.rollbackPreview("sync-1", RollbackPreview(subject: "Roll back sync-1", lines: ["revert user <a>", "revert user b"], conflict: nil), csrf: "t").text
-        #expect(preview.contains("revert user &lt;a&gt;") && preview.contains("Roll back these 2 changes") && preview.contains("value=\"t\""))
-        let conflict = ActivityPages.rollbackPreview("sync-1", RollbackPreview(subject: "x", lines: [], conflict: "user <a> changed since"), csrf: "t").text
+        let preview = ActivityPages.undoPreview(
+            RollbackPreview(subject: "Roll back sync-1", lines: ["revert user <a>", "revert user b"], conflict: nil),
+            command: "scimgit rollback --sync sync-1", action: "/admin/syncs/sync-1/rollback", back: "/admin/syncs/sync-1", hidden: [("to", "\"><x")], csrf: "t").text
+        #expect(preview.contains("revert user &lt;a&gt;") && preview.contains("Apply these 2 changes") && preview.contains("value=\"t\""))
+        #expect(preview.contains("scimgit rollback --sync sync-1 --dry-run") && preview.contains("value=\"&quot;&gt;&lt;x\""))
+        let conflict = ActivityPages.undoPreview(
+            RollbackPreview(subject: "x", lines: [], conflict: "user <a> changed since"), command: "c", action: "/a", back: "/b", csrf: "t").text
         #expect(conflict.contains("user &lt;a&gt; changed since") && !conflict.contains("<button"))
     }
 
