@@ -22,6 +22,9 @@ struct ConsoleTests {
             origin = String(base[..<base.range(of: "/scim/v2")!.lowerBound])
         }
 
+        /// The `csrf` field of the form posting to `action`.
+        func csrf(in page: Page) -> String? { page.csrf }
+
         struct Page {
             var status: Int
             var headers: HTTPHeaders
@@ -60,9 +63,11 @@ struct ConsoleTests {
         }
 
         /// Signs in with `token`; the page it lands on.
-        func signIn(_ token: String) async throws -> Page {
+        func signIn(_ token: String, tenant: String? = nil) async throws -> Page {
             let form = try await get("/admin/sign-in")
-            return try await post("/admin/sign-in", ["csrf": form.csrf ?? "", "token": token])
+            var fields = ["csrf": form.csrf ?? "", "token": token]
+            if let tenant { fields["tenant"] = tenant }
+            return try await post("/admin/sign-in", fields)
         }
     }
 
@@ -148,6 +153,46 @@ struct ConsoleTests {
         let users = try await okta.get("/Users").json
         #expect(users?["totalResults"] == 1 && users?["Resources"]?[0]?["userName"] == "ada@example.com", "\(String(describing: users))")
         #expect(server.statusIsClean())
+    }
+
+    @Test func eachOrganisationsAdminsSeeTheirOwnAndOperatorsChoose() async throws {
+        let folder = TemporaryFolder()
+        let root = folder.path + "/tenants"
+        var apiTokens: [String: String] = [:]
+        for name in ["acme", "globex"] {
+            apiTokens[name] = String(try scimgit(["tenant", "add", name, "--root", root]).output.split(separator: "\n").last!)
+        }
+        let acmeAdmin = String(try scimgit(["token", "add", "ada", "--admin", "--repo", root + "/acme"]).output.split(separator: "\n").last!)
+        let added = try scimgit(["token", "add", "ops", "--admin", "--root", root])
+        #expect(added.status == 0, "\(added.errors)")
+        let operatorToken = String(added.output.split(separator: "\n").last!)
+        let server = try ServerProcess(tenantsRoot: root)
+        #expect(server.log.contains("Admin console: "))
+        let acme = SCIMClient(baseURL: server.baseURL(ofTenant: "acme"), authorization: apiTokens["acme"])
+        let id = try #require(try await acme.post("/Users", ["userName": "wile@acme.example", "active": true]).json?["id"]?.stringValue)
+        #expect(try await acme.patch("/Users/\(id)", [["op": "replace", "value": ["active": false]]]).status == 200)
+
+        // acme's admin: acme only.
+        let wrongTenant = Browser(server)
+        #expect(try await wrongTenant.signIn(acmeAdmin, tenant: "globex").status == 401, "acme's token does not open globex")
+        let admin = Browser(server)
+        #expect(try await admin.signIn(acmeAdmin, tenant: "acme").headers.first(name: "Location") == "/admin/activity")
+        #expect(try await admin.get("/admin/activity").html.contains("created 1 user, deactivated 1 user"))
+        let own = try await admin.get("/admin/tenants")
+        #expect(own.html.contains("acme") && !own.html.contains("globex"), "\(own.html)")
+        #expect(try await admin.post("/admin/tenants", ["csrf": own.csrf ?? "", "tenant": "globex"]).status == 403)
+
+        // An operator: every organisation, one at a time.
+        let ops = Browser(server)
+        #expect(try await ops.signIn(operatorToken).headers.first(name: "Location") == "/admin/tenants")
+        #expect(try await ops.get("/admin/activity").status == 409, "nothing chosen yet")
+        let list = try await ops.get("/admin/tenants")
+        #expect(list.html.contains("acme") && list.html.contains("globex"))
+        #expect(try await ops.post("/admin/tenants", ["csrf": list.csrf ?? "", "tenant": "acme"]).status == 303)
+        #expect(try await ops.get("/admin/activity").html.contains("deactivated 1 user"))
+        #expect(try await ops.post("/admin/tenants", ["csrf": list.csrf ?? "", "tenant": "globex"]).status == 303)
+        #expect(try await ops.get("/admin/activity").html.contains("No syncs"))
+        #expect(try await ops.post("/admin/tenants", ["csrf": list.csrf ?? "", "tenant": "nope"]).status == 404)
     }
 
     @Test func storedScriptIsShownAsTextEverywhere() async throws {

@@ -158,10 +158,9 @@ enum SCIMRouterFactory {
         if let rateLimit = configuration.rateLimit {
             router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(rateLimit)))
         }
-        if case .single = stores, let console = configuration.console {
+        if let console = configuration.console {
             let secure = configuration.tls != nil || (configuration.publicBaseURL?.lowercased().hasPrefix("https://") ?? false)
-            ConsoleRoutes(service: console.service, adminTokens: console.adminTokens, secureCookies: secure, sessions: ConsoleSessions(), logger: logger)
-                .install(on: router)
+            ConsoleRoutes(source: console.source, secureCookies: secure, sessions: ConsoleSessions(), logger: logger).install(on: router)
         }
         let publicRoutes = router.group()
         let protectedRoutes = router.group().add(middleware: RequireAuthenticationMiddleware())

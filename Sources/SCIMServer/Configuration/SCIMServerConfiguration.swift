@@ -174,13 +174,37 @@ public struct SCIMServerConfigurationError: Error, CustomStringConvertible, Send
 }
 
 /// What the admin console runs on: the store's history and changes, and the admin tokens
-/// that may sign in (the API tokens of identity providers cannot).
+/// that may sign in (the API tokens of identity providers cannot); or, for a server of
+/// many organisations, each one's.
 public struct ConsoleConfiguration: Sendable {
-    public var service: any AdminService
-    public var adminTokens: any TokenVerifier
+    let source: ConsoleRoutes.Source
 
     public init(service: any AdminService, adminTokens: any TokenVerifier) {
+        source = .single(service, adminTokens: adminTokens)
+    }
+
+    public init(tenants: any ConsoleTenants) {
+        source = .tenants(tenants)
+    }
+}
+
+/// The organisations of a server of many, as the console sees them: each one's admin
+/// tokens and store, and the operators of the whole server.
+public protocol ConsoleTenants: Sendable {
+    func names() -> [String]
+    /// The organisation's own admin tokens; nil when there is no such organisation.
+    func adminTokens(of tenant: String) -> (any TokenVerifier)?
+    /// Admins of the whole server, who may open any organisation.
+    var operatorTokens: any TokenVerifier { get }
+    /// The organisation's store for one page, held open until `done`; nil when there is none.
+    func admin(of tenant: String) async -> ConsoleLease?
+}
+
+public struct ConsoleLease: Sendable {
+    public var service: any AdminService
+    public var done: @Sendable () -> Void
+    public init(service: any AdminService, done: @escaping @Sendable () -> Void) {
         self.service = service
-        self.adminTokens = adminTokens
+        self.done = done
     }
 }

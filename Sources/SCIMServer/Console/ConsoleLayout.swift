@@ -3,10 +3,12 @@ import Foundation
 /// The frame of every console page: one inline style sheet (nothing is fetched from
 /// elsewhere), a navigation bar, and the sign-out form. Readable from a phone's width up.
 enum ConsoleLayout {
-    static func page(_ title: String, admin: String?, csrf: String?, current: String = "", _ body: HTML) -> HTML {
+    static func page(_ title: String, admin: String?, csrf: String?, current: String = "", tenant: String? = nil, tenants: Bool = false, _ body: HTML) -> HTML {
         let nav: HTML
         if let admin, let csrf {
-            let links: [HTML] = [("activity", "Activity"), ("search", "Users & groups"), ("snapshots", "Snapshots"), ("compare", "Compare"), ("guard", "Guard")].map { path, label in
+            var pages = [("activity", "Activity"), ("search", "Users & groups"), ("snapshots", "Snapshots"), ("compare", "Compare"), ("guard", "Guard")]
+            if tenants { pages.insert(("tenants", tenant.map { "Organisation: \($0)" } ?? "Organisations"), at: 0) }
+            let links: [HTML] = pages.map { path, label in
                 path == current ? "<a href=\"/admin/\(path)\" aria-current=\"page\">\(label)</a>" : "<a href=\"/admin/\(path)\">\(label)</a>"
             }
             nav = """

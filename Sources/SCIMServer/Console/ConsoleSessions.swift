@@ -6,6 +6,11 @@ import Synchronization
 final class ConsoleSessions: Sendable {
     struct Session: Sendable {
         var admin: String
+        /// The organisation the session works on (a server of many); nil for one store, or
+        /// for an operator who has not chosen yet.
+        var tenant: String?
+        /// An operator of the whole server (may choose any organisation).
+        var isOperator = false
         var csrf: String
         var expires: ContinuousClock.Instant
         var lastUsed: ContinuousClock.Instant
@@ -17,9 +22,11 @@ final class ConsoleSessions: Sendable {
 
     private let sessions = Mutex<[String: Session]>([:])
 
-    func start(admin: String) -> (id: String, session: Session) {
+    func start(admin: String, tenant: String? = nil, isOperator: Bool = false) -> (id: String, session: Session) {
         let now = ContinuousClock.now
-        let session = Session(admin: admin, csrf: RandomBytes.hex(count: 32), expires: now + ConsoleSessions.lifetime, lastUsed: now)
+        let session = Session(
+            admin: admin, tenant: tenant, isOperator: isOperator, csrf: RandomBytes.hex(count: 32),
+            expires: now + ConsoleSessions.lifetime, lastUsed: now)
         let id = RandomBytes.hex(count: 32)
         sessions.withLock { all in
             all = all.filter { $0.value.expires > now && now - $0.value.lastUsed < ConsoleSessions.idleLimit }
@@ -41,6 +48,11 @@ final class ConsoleSessions: Sendable {
             all[id] = session
             return session
         }
+    }
+
+    func choose(tenant: String, for id: String?) {
+        guard let id else { return }
+        sessions.withLock { $0[id]?.tenant = tenant }
     }
 
     func end(_ id: String?) {

@@ -191,11 +191,13 @@ struct ServeCommand: AsyncParsableCommand {
         options.ownershipTimeout = storeOptions.lockTimeout
         let stores = TenantStores(root: root, settings: .init(idle: .seconds(tenantIdle), storeOptions: options, registry: registry, guardPolicy: guardPolicy, logger: logger))
         stores.start()
+        var configuration = configuration
+        configuration.console = ConsoleConfiguration(tenants: TenantConsole(root: root, stores: stores, logger: logger))
         let count = try root.tenants().count
         let banner = "scimgit \(Version.current) serving \(count) tenant\(count == 1 ? "" : "s") in \(root.path) (\(durability.rawValue) writes, \(guardWords); tenants added later are served too)"
         do {
             try await SCIMServerRunner.run(tenants: stores, registry: registry, configuration: configuration, logger: logger) { [configuration] port in
-                FileHandle.standardOutput.write(Data("\(banner)\nBase URL: \(configuration.displayBaseURL(boundPort: port))/{tenant}\nAPI tokens: each tenant's own (scimgit tenant add, scimgit token add NAME --repo \(root.path)/TENANT)\n".utf8))
+                FileHandle.standardOutput.write(Data("\(banner)\nBase URL: \(configuration.displayBaseURL(boundPort: port))/{tenant}\nAPI tokens: each tenant's own (scimgit tenant add, scimgit token add NAME --repo \(root.path)/TENANT)\nAdmin console: \(configuration.displayConsoleURL(boundPort: port)) (a tenant's admins: scimgit token add NAME --admin --repo \(root.path)/TENANT; operators: scimgit token add NAME --admin --root \(root.path))\n".utf8))
             }
         } catch {
             await stores.closeAll()

@@ -44,9 +44,34 @@ struct TokenCommand: ParsableCommand {
         @Flag(help: "An admin token: signs in to the admin console (/admin/) as NAME, and cannot call the SCIM API.")
         var admin = false
 
+        @Option(help: ArgumentHelp("With --admin: an operator of the server of many organisations in ROOT (`serve --tenants ROOT`), who may open any organisation in the console.", valueName: "ROOT"))
+        var root: String?
+
         @OptionGroup var store: StoreOptions
 
+        static func addOperator(_ name: String, root: String) throws -> String {
+            let tokens = TokenStore(path: TenantConsole.operatorTokenPath(root: root))
+            let result: Result<String, TokenError>
+            do { result = .success(try tokens.add(name: name)) } catch { result = .failure(error) }
+            switch result {
+            case let .success(secret): return secret
+            case let .failure(error): throw CLIError(error.description)
+            }
+        }
+
+        func validate() throws {
+            if root != nil && !admin { throw ValidationError("--root is for operators' admin tokens: add --admin") }
+        }
+
         func run() throws {
+            if let root {
+                let folder = try TenantRoot(path: URL(fileURLWithPath: root).standardizedFileURL.path)
+                let secret = try Add.addOperator(name, root: folder.path)
+                print("Created operator admin token \"\(name)\" for \(folder.path). Copy its secret now: it is not stored and will not be shown again.")
+                print("")
+                print(secret)
+                return
+            }
             let secret: String
             do {
                 let tokens = try admin ? store.adminTokenStore() : store.tokenStore()
