@@ -465,11 +465,11 @@ public final class GitStore: @unchecked Sendable {
 
     /// The paths whose blobs differ between two commits (nil: the empty state), optionally
     /// only under a folder.
-    public func diff(from old: ObjectID?, to new: ObjectID?, under prefix: String? = nil) throws -> [PathChange] {
+    public func diff(from old: ObjectID?, to new: ObjectID?, under prefix: String? = nil, limit: Int = .max) throws -> [PathChange] {
         try readers.with { repository in
             let oldTree = try old.map { try repository.treeID(ofCommit: $0) }
             let newTree = try new.map { try repository.treeID(ofCommit: $0) }
-            return try TreeDiff.changes(in: repository, from: oldTree, to: newTree, under: prefix)
+            return try TreeDiff.changes(in: repository, from: oldTree, to: newTree, under: prefix, limit: limit)
         }
     }
 

@@ -22,8 +22,13 @@ public struct HistoryDiff {
         var resources: [String: (kind: ResourceKind, old: ObjectID?, new: ObjectID?)] = [:]
         var added: [String: [String]] = [:]
         var removed: [String: [String]] = [:]
+        // Beyond `limit` resources nothing is read: at most a few paths per resource are walked.
+        let pathLimit = limit.map { $0 * 4 } ?? .max
+        var truncated = false
         for folder in StoreLayout.ownedFolders {
-            for change in try store.diff(from: old, to: new, under: folder) {
+            let folderChanges = try store.diff(from: old, to: new, under: folder, limit: pathLimit)
+            if folderChanges.count >= pathLimit { truncated = true }
+            for change in folderChanges {
                 switch StoreLayout.entry(at: change.path) {
                 case let .resource(kind, id): resources[id] = (kind, change.oldBlob, change.newBlob)
                 case let .membership(group, member):
@@ -82,6 +87,7 @@ public struct HistoryDiff {
         }
         var diff = StoreDiff(from: old, to: new, changes: changes, memberNames: names, schemas: try SchemaChange.changes(in: store, from: old, to: new))
         diff.omitted = omitted
+        diff.isTruncated = truncated
         return diff
     }
 

@@ -68,6 +68,11 @@ public final class HistoryIndex: Sendable {
         return found
     }
 
+    /// What `commit` did, if it has been counted.
+    func knownCounts(of commit: ObjectID) -> Sync.Counts? {
+        state.withLock { $0.counts[commit] }.map(Sync.Counts.init(packed:))
+    }
+
     /// What `commit` did: counted once, then kept.
     func counts(of commit: ObjectID, store: GitStore, compute: (ObjectID) throws -> Sync.Counts) throws -> Sync.Counts {
         if let known = state.withLock({ $0.counts[commit] }) { return Sync.Counts(packed: known) }

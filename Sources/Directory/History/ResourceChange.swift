@@ -48,6 +48,8 @@ public struct StoreDiff: Sendable {
     public var schemas: [SchemaChange] = []
     /// Changed resources left out by a `limit` (see `HistoryDiff.diff`).
     public var omitted = 0
+    /// With a `limit`, whether more changed than was even looked at (count unknown).
+    public var isTruncated = false
 
     public var isEmpty: Bool { changes.isEmpty && schemas.isEmpty }
 

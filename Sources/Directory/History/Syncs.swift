@@ -15,6 +15,9 @@ public struct Sync: Sendable {
     /// Its commits, oldest first.
     public var commits: [LogEntry]
     public var counts: Counts
+    /// False when `counts` covers only some of its writes (the console's history is still
+    /// being counted; see `SyncFinder.onlyCounted`).
+    public var isCounted = true
 
     public var start: Date { commits.first?.time ?? Date(timeIntervalSince1970: 0) }
     public var end: Date { commits.last?.time ?? Date(timeIntervalSince1970: 0) }
@@ -108,6 +111,11 @@ public struct SyncFinder {
     let index: HistoryIndex?
     /// The longest pause between two writes of one sync.
     public var gap: TimeInterval
+    /// With an index: count at most this many writes of a sync not counted yet, take what
+    /// the index has counted for the rest (a page must not wait for a long history still
+    /// being read; a short sync is counted at once).
+    public var onlyCounted = false
+    public static let countBudget = 500
 
     /// Five minutes: an IdP's push sends its writes seconds apart; its next scheduled run
     /// (Entra every 40 minutes, Okta on change) starts a new sync.
@@ -137,7 +145,24 @@ public struct SyncFinder {
     }
 
     private func sync(_ chain: (id: String, commits: [LogEntry])) throws -> Sync {
-        Sync(id: chain.id, client: chain.commits[0].client, commits: chain.commits, counts: try counts(chain.commits))
+        if let index, onlyCounted {
+            var counts = Sync.Counts()
+            var complete = true
+            let missing = chain.commits.filter { index.knownCounts(of: $0.id) == nil }.count
+            for entry in chain.commits {
+                if let known = index.knownCounts(of: entry.id) {
+                    counts.add(known)
+                } else if missing <= SyncFinder.countBudget {
+                    counts.add(try index.counts(of: entry.id, store: store) { try self.counts(of: $0) })
+                } else {
+                    complete = false
+                }
+            }
+            var sync = Sync(id: chain.id, client: chain.commits[0].client, commits: chain.commits, counts: counts)
+            sync.isCounted = complete
+            return sync
+        }
+        return Sync(id: chain.id, client: chain.commits[0].client, commits: chain.commits, counts: try counts(chain.commits))
     }
 
     /// The syncs' commits, oldest first each, newest sync first; nothing is counted yet.

@@ -57,8 +57,9 @@ public struct TreeFile: Sendable, Hashable {
 /// 1.5's `git_diff_tree_to_tree` walks both trees whole (60–90 ms at 100k files even for a
 /// one-file change); this costs in proportion to what changed.
 enum TreeDiff {
+    /// With `limit`, stops after that many changes (in path order).
     static func changes(
-        in repository: Repository, from old: ObjectID?, to new: ObjectID?, under prefix: String? = nil
+        in repository: Repository, from old: ObjectID?, to new: ObjectID?, under prefix: String? = nil, limit: Int = .max
     ) throws -> [PathChange] {
         var out: [PathChange] = []
         var oldRoot = old, newRoot = new
@@ -68,7 +69,7 @@ enum TreeDiff {
             newRoot = try new.flatMap { try repository.entry(at: prefix, inTree: $0) }.flatMap { $0.kind == nil ? $0.id : nil }
             base = prefix
         }
-        try walk(repository, oldRoot, newRoot, base, &out)
+        try walk(repository, oldRoot, newRoot, base, limit, &out)
         return out
     }
 
@@ -95,12 +96,13 @@ enum TreeDiff {
     }
 
     private static func walk(
-        _ repository: Repository, _ old: ObjectID?, _ new: ObjectID?, _ base: String, _ out: inout [PathChange]
+        _ repository: Repository, _ old: ObjectID?, _ new: ObjectID?, _ base: String, _ limit: Int, _ out: inout [PathChange]
     ) throws {
-        if old == new { return }
+        if old == new || out.count >= limit { return }
         let oldEntries = try entries(repository, old)
         let newEntries = try entries(repository, new)
         for name in Set(oldEntries.keys).union(newEntries.keys).sorted() {
+            if out.count >= limit { return }
             let path = base.isEmpty ? name : base + "/" + name
             let before = oldEntries[name], after = newEntries[name]
             if before?.id == after?.id && before?.kind == after?.kind { continue }
@@ -109,7 +111,7 @@ enum TreeDiff {
             let oldBlob = before?.isTree == false ? before?.id : nil
             let newBlob = after?.isTree == false ? after?.id : nil
             if oldTree != nil || newTree != nil {
-                try walk(repository, oldTree, newTree, path, &out)
+                try walk(repository, oldTree, newTree, path, limit, &out)
             }
             if oldBlob != nil || newBlob != nil, oldBlob != newBlob || before?.kind != after?.kind {
                 out.append(PathChange(path: path, oldBlob: oldBlob, newBlob: newBlob, oldKind: before?.kind, newKind: after?.kind))

@@ -4,9 +4,11 @@ import SCIMService
 /// per user or group, attributes before → after, members added and removed.
 enum ChangeList {
     static func render(_ set: ChangeSet) -> HTML {
-        guard !set.changes.isEmpty || set.omitted > 0 else { return "<p class=\"muted\">No users or groups changed.</p>" }
+        guard !set.changes.isEmpty || set.omitted > 0 || set.isTruncated else { return "<p class=\"muted\">No users or groups changed.</p>" }
         let shown = set.changes.map(card)
-        let more: HTML = set.omitted > 0 ? "<p class=\"muted\">and \(set.omitted) more users and groups (<code>scimgit diff</code> shows all).</p>" : ""
+        let more: HTML = set.isTruncated
+            ? "<p class=\"muted\">and more users and groups (<code>scimgit diff</code> shows all).</p>"
+            : set.omitted > 0 ? "<p class=\"muted\">and \(set.omitted) more users and groups (<code>scimgit diff</code> shows all).</p>" : ""
         return "\(shown)\(more)"
     }
 

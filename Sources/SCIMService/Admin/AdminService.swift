@@ -80,9 +80,12 @@ public struct CommitSummary: Sendable {
 public struct ChangeSet: Sendable {
     public var changes: [ChangeView]
     public var omitted: Int
-    public init(changes: [ChangeView], omitted: Int = 0) {
+    /// More changed than `omitted` says: the rest was not even looked at.
+    public var isTruncated: Bool
+    public init(changes: [ChangeView], omitted: Int = 0, isTruncated: Bool = false) {
         self.changes = changes
         self.omitted = omitted
+        self.isTruncated = isTruncated
     }
 }
 

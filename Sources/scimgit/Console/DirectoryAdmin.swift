@@ -31,7 +31,12 @@ final class DirectoryAdmin: AdminService, @unchecked Sendable {
         history.fill(from: directory.store)
     }
 
-    private var syncs: SyncFinder { SyncFinder(store: store, index: history) }
+    /// Syncs as the pages show them: from memory, with what is counted so far.
+    private var syncs: SyncFinder {
+        var finder = SyncFinder(store: store, index: history)
+        finder.onlyCounted = true
+        return finder
+    }
 
     private var store: GitStore { directory.store }
 
@@ -124,7 +129,9 @@ final class DirectoryAdmin: AdminService, @unchecked Sendable {
 
     private func revertPlan(_ sync: Sync, _ handle: GitStore) throws -> Revert.Plan {
         var plan = try Revert(store: handle).plan(sync.commits.map(\.id.hex))
-        plan.subject = "Roll back \(sync.id) of \(sync.client) (\(sync.counts.words))"
+        // The commit names the sync in words: count it through first (the CLI's subject).
+        let words = sync.isCounted ? sync.counts.words : try SyncFinder(store: handle, index: history).sync(id: sync.id)?.counts.words ?? sync.counts.words
+        plan.subject = "Roll back \(sync.id) of \(sync.client) (\(words))"
         return plan
     }
 
@@ -323,7 +330,8 @@ final class DirectoryAdmin: AdminService, @unchecked Sendable {
     // MARK: - Views
 
     private func summary(_ sync: Sync) -> SyncSummary {
-        SyncSummary(id: sync.id, client: sync.client, start: sync.start, end: sync.end, writes: sync.commits.count, words: sync.counts.words,
+        let words = sync.isCounted ? sync.counts.words : "still being counted (\(sync.counts.words) so far); reload in a moment"
+        return SyncSummary(id: sync.id, client: sync.client, start: sync.start, end: sync.end, writes: sync.commits.count, words: words,
                     commits: sync.commits.reversed().prefix(200).map { summary($0, author: nil) })
     }
 
@@ -339,7 +347,7 @@ final class DirectoryAdmin: AdminService, @unchecked Sendable {
                 attributes: change.attributes.map { ($0.path, DirectoryAdmin.show($0.before), DirectoryAdmin.show($0.after)) },
                 membersAdded: change.membersAdded.map { diff.memberNames[$0] ?? $0 },
                 membersRemoved: change.membersRemoved.map { diff.memberNames[$0] ?? $0 })
-        }, omitted: diff.omitted)
+        }, omitted: diff.omitted, isTruncated: diff.isTruncated)
     }
 
     static func show(_ value: JSONValue?) -> String {
