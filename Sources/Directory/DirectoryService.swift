@@ -64,6 +64,7 @@ public final class DirectoryService: ResourceService {
     /// `git status` is clean).
     public func close() throws {
         writer.stop()
+        guardian?.flush()
         if let head = store.head {
             let state = index.read { $0 }
             do {

@@ -45,6 +45,17 @@ struct GuardTests {
         }
     }
 
+    /// `scimgit guard status`, asked again for up to five seconds until it says `words`.
+    static func status(_ server: ServerProcess, until words: String) throws -> CommandResult {
+        var result = try scimgit(["guard", "status", "--repo", server.store])
+        let deadline = Date().addingTimeInterval(5)
+        while !result.output.contains(words) && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.2)
+            result = try scimgit(["guard", "status", "--repo", server.store])
+        }
+        return result
+    }
+
     @Test func aBurstOfDeactivationsIsHeldReleasedAndRolledBack() async throws {
         let server = try ServerProcess()
         let okta = SCIMClient.okta(server)
@@ -75,8 +86,9 @@ struct GuardTests {
         #expect(try await okta.patch("/Users/\(ids[100])", [["op": "replace", "path": "title", "value": "Engineer"]]).status == 200)
         #expect(try await okta.delete("/Users/\(ids[150])").status == 503, "a delete is held too")
 
-        // guard status names the client, the held writes and the sync, and how to act.
-        let status = try scimgit(["guard", "status", "--repo", server.store])
+        // guard status names the client, the held writes and the sync, and how to act (the
+        // server writes its counts at most once a second).
+        let status = try GuardTests.status(server, until: "Held: 7 of okta")
         #expect(status.status == 3, "exit 3 while holding: \(status.errors)")
         let syncs = try scimgit(["syncs", "--client", "okta", "--repo", server.store]).output
         let syncID = String(syncs.prefix { $0 != " " })
@@ -121,7 +133,7 @@ struct GuardTests {
         let ids = try await twoHundredUsers(server)
         // 20 leavers in an hour, one at a time: a normal day.
         for id in ids.prefix(20) { #expect(try await okta.patch("/Users/\(id)", GuardTests.deactivate).status == 200) }
-        let status = try scimgit(["guard", "status", "--repo", server.store])
+        let status = try GuardTests.status(server, until: "Watching: 20 deprovisioning writes")
         #expect(status.status == 0 && status.output.contains("Watching: 20 deprovisioning writes"), "\(status.output)")
         #expect(server.stop() == 0)
 

@@ -28,6 +28,12 @@ final class DeprovisioningGuard: @unchecked Sendable {
     private var current: GuardState
     private var batchStart: GuardState?
     private var tripped = false
+    /// Counts are written at most once a second (a trip and a decision at once): a burst of
+    /// deactivations should not pay a file write per batch. A crash loses at most that
+    /// second of counting; a clean stop writes it (`flush`).
+    private var lastSaved: ContinuousClock.Instant?
+    private var unsaved = false
+    private static let saveInterval = Duration.seconds(1)
 
     private init(policy: GuardPolicy, path: String, state: GuardState, logger: Logger) {
         self.policy = policy
@@ -144,10 +150,14 @@ final class DeprovisioningGuard: @unchecked Sendable {
         batchStart = nil
         if !committed { lock.withLock { current = start } }
         guard current != start else { return }
-        do {
-            try save(durable: tripped)
-        } catch {
-            logger.error("could not write the deprovisioning guard's state (a restart counts from what was last written): \(error)")
+        if !tripped, let lastSaved, ContinuousClock.now - lastSaved < DeprovisioningGuard.saveInterval {
+            unsaved = true
+        } else {
+            do {
+                try save(durable: tripped)
+            } catch {
+                logger.error("could not write the deprovisioning guard's state (a restart counts from what was last written): \(error)")
+            }
         }
         if committed, tripped, let trip = state.trip {
             logger.warning(
@@ -204,5 +214,24 @@ final class DeprovisioningGuard: @unchecked Sendable {
 
     private func save(durable: Bool) throws {
         try state.save(to: path, durable: durable)
+        lastSaved = .now
+        unsaved = false
+    }
+
+    /// Writes counts not written yet once their second is up (the writer's idle tick), so
+    /// `scimgit guard status` is at most about a second behind.
+    func flushIfDue() {
+        guard unsaved, let lastSaved, ContinuousClock.now - lastSaved >= DeprovisioningGuard.saveInterval else { return }
+        flush()
+    }
+
+    /// Writes counts not written yet (the writer has stopped).
+    func flush() {
+        guard unsaved else { return }
+        do {
+            try save(durable: true)
+        } catch {
+            logger.error("could not write the deprovisioning guard's state: \(error)")
+        }
     }
 }

@@ -19,12 +19,18 @@ public final class HistoryIndex: Sendable {
     }
 
     private let state = Mutex(State())
+    /// One walk of history at a time: a page arriving while the fill walks waits for it
+    /// rather than walking again.
+    private let walking = NSLock()
 
     public init() {}
 
     /// Every commit from HEAD, newest first, brought up to the store's HEAD first.
     func entries(_ store: GitStore) throws -> [LogEntry] {
         let head = store.head
+        if let current = state.withLock({ $0.head == head ? $0.entries : nil }) { return current }
+        walking.lock()
+        defer { walking.unlock() }
         if let current = state.withLock({ $0.head == head ? $0.entries : nil }) { return current }
         let known = state.withLock { $0.head }
         var fresh: [LogEntry] = []
@@ -66,6 +72,20 @@ public final class HistoryIndex: Sendable {
             if found.count >= limit { break }
         }
         return found
+    }
+
+    /// The sum of what `commits` did, as far as counted, and how many are not counted yet:
+    /// one lock and no dictionary per commit (a sync can have 100,000).
+    func countedSum(of commits: [LogEntry]) -> (counts: Sync.Counts, missing: Int) {
+        var sum = [UInt32](repeating: 0, count: ResourceKind.all.count * 5 + 2)
+        var missing = 0
+        state.withLock { state in
+            for entry in commits {
+                guard let packed = state.counts[entry.id] else { missing += 1; continue }
+                for position in sum.indices { sum[position] &+= packed[position] }
+            }
+        }
+        return (Sync.Counts(packed: sum), missing)
     }
 
     /// What `commit` did, if it has been counted.

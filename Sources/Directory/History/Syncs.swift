@@ -146,16 +146,11 @@ public struct SyncFinder {
 
     private func sync(_ chain: (id: String, commits: [LogEntry])) throws -> Sync {
         if let index, onlyCounted {
-            var counts = Sync.Counts()
-            var complete = true
-            let missing = chain.commits.filter { index.knownCounts(of: $0.id) == nil }.count
-            for entry in chain.commits {
-                if let known = index.knownCounts(of: entry.id) {
-                    counts.add(known)
-                } else if missing <= SyncFinder.countBudget {
+            var (counts, missing) = index.countedSum(of: chain.commits)
+            let complete = missing <= SyncFinder.countBudget
+            if missing > 0 && complete {
+                for entry in chain.commits where index.knownCounts(of: entry.id) == nil {
                     counts.add(try index.counts(of: entry.id, store: store) { try self.counts(of: $0) })
-                } else {
-                    complete = false
                 }
             }
             var sync = Sync(id: chain.id, client: chain.commits[0].client, commits: chain.commits, counts: counts)

@@ -103,6 +103,7 @@ final class DirectoryWriter: @unchecked Sendable {
                 if !condition.wait(until: Date(timeIntervalSinceNow: 0.25)), queue.isEmpty, !stopped {
                     condition.unlock()
                     if store.headMayHaveMoved() { followExternalHead() }
+                    guardian?.flushIfDue()
                     if let lastCommit, ContinuousClock.now - lastCommit >= settleAfter {
                         self.lastCommit = nil
                         store.mergeRecentPacks()
