@@ -94,7 +94,7 @@ public final class HistoryIndex: Sendable {
     }
 
     /// What `commit` did: counted once, then kept.
-    func counts(of commit: ObjectID, store: GitStore, compute: (ObjectID) throws -> Sync.Counts) throws -> Sync.Counts {
+    func counts(of commit: ObjectID, compute: (ObjectID) throws -> Sync.Counts) throws -> Sync.Counts {
         if let known = state.withLock({ $0.counts[commit] }) { return Sync.Counts(packed: known) }
         let counted = try compute(commit)
         state.withLock { $0.counts[commit] = counted.packed }
@@ -110,7 +110,7 @@ public final class HistoryIndex: Sendable {
                 let finder = SyncFinder(store: store, gap: gap, index: self)
                 for entry in try entries(store) {
                     guard let operation = entry.operation, SyncFinder.apiOperations.contains(operation) else { continue }
-                    _ = try counts(of: entry.id, store: store) { try finder.counts(of: $0) }
+                    _ = try counts(of: entry.id) { try finder.counts(of: $0) }
                 }
             } catch {
                 return

@@ -150,7 +150,7 @@ public struct SyncFinder {
             let complete = missing <= SyncFinder.countBudget
             if missing > 0 && complete {
                 for entry in chain.commits where index.knownCounts(of: entry.id) == nil {
-                    counts.add(try index.counts(of: entry.id, store: store) { try self.counts(of: $0) })
+                    counts.add(try index.counts(of: entry.id) { try self.counts(of: $0) })
                 }
             }
             var sync = Sync(id: chain.id, client: chain.commits[0].client, commits: chain.commits, counts: counts)
@@ -199,7 +199,7 @@ public struct SyncFinder {
     private func counts(_ commits: [LogEntry]) throws -> Sync.Counts {
         var counts = Sync.Counts()
         for entry in commits {
-            counts.add(try index?.counts(of: entry.id, store: store, compute: { try self.counts(of: $0) }) ?? self.counts(of: entry.id))
+            counts.add(try index?.counts(of: entry.id, compute: { try self.counts(of: $0) }) ?? self.counts(of: entry.id))
         }
         return counts
     }

@@ -75,6 +75,6 @@ enum RandomBytes {
 
     /// `count` random bytes as lowercase hex (session ids, CSRF tokens).
     static func hex(count: Int) -> String {
-        generate(count: count).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        generate(count: count).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 }

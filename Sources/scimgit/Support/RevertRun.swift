@@ -27,27 +27,32 @@ enum RevertRun {
         }
     }
 
-    /// `--json`: one object, `{"subject", "commits", "changes", "dryRun", "committed"}`
-    /// (`committed` null when nothing was committed). Asks nothing: without --yes or
-    /// --dry-run it refuses, as a script must say it means it.
+    /// `--json`: one object, `{"subject", "commits", "changes", "dryRun", "committed"}`.
     private static func finishAsJSON(_ plan: Revert.Plan, with revert: Revert, store: GitStore, dryRun: Bool, yes: Bool) throws {
+        try printJSON(
+            ["subject": .string(plan.subject), "commits": .array(plan.commits.map { .string($0.id.hex) }), "changes": .array(plan.lines.map(JSONValue.string))],
+            changes: !plan.changes.isEmpty, store: store, dryRun: dryRun, yes: yes) { try revert.apply(plan, by: CLIIdentity()) }
+    }
+
+    /// The `--json` end of a history command that commits: asks nothing (without --yes or
+    /// --dry-run it refuses, as a script must say it means it), applies, waits for a running
+    /// server, then prints `fields` with `dryRun` and `committed` (null when nothing was).
+    static func printJSON(
+        _ fields: [String: JSONValue], changes: Bool, store: GitStore, dryRun: Bool, yes: Bool, apply: () throws -> ObjectID?
+    ) throws {
         var committed: ObjectID?
-        if !plan.changes.isEmpty && !dryRun {
+        if changes && !dryRun {
             try Confirmation.confirm("", yes: yes)
             do {
-                committed = try revert.apply(plan, by: CLIIdentity())
+                committed = try apply()
             } catch let error as GitStoreError {
                 throw CLIError("\(error)")
             }
             if committed != nil { _ = store.waitForWorkingTree(timeout: .seconds(10)) }
         }
-        let object: JSONValue = .object([
-            "subject": .string(plan.subject),
-            "commits": .array(plan.commits.map { .string($0.id.hex) }),
-            "changes": .array(plan.lines.map(JSONValue.string)),
-            "dryRun": .bool(dryRun),
-            "committed": committed.map { .string($0.hex) } ?? .null,
-        ])
-        print(object.serializedString(.canonical), terminator: "")
+        var object = fields
+        object["dryRun"] = .bool(dryRun)
+        object["committed"] = committed.map { .string($0.hex) } ?? .null
+        print(JSONValue.object(object).serializedString(.canonical), terminator: "")
     }
 }

@@ -97,20 +97,8 @@ struct RollbackCommand: ParsableCommand {
 
     /// `--to … --json`: `{"subject", "diff", "dryRun", "committed"}`, `diff` as `scimgit diff --json` prints it.
     private func finishAsJSON(_ plan: Rollback.Plan, _ rollback: Rollback, _ gitStore: GitStore) throws {
-        var committed: ObjectID?
-        if !plan.diff.isEmpty && !dryRun {
-            try Confirmation.confirm("", yes: yes)
-            do {
-                committed = try rollback.apply(plan, by: CLIIdentity())
-            } catch let error as GitStoreError {
-                throw CLIError("\(error)")
-            }
-            if committed != nil { _ = gitStore.waitForWorkingTree(timeout: .seconds(10)) }
+        try RevertRun.printJSON(["subject": .string(plan.subject), "diff": plan.diff.json], changes: !plan.diff.isEmpty, store: gitStore, dryRun: dryRun, yes: yes) {
+            try rollback.apply(plan, by: CLIIdentity())
         }
-        let object: JSONValue = .object([
-            "subject": .string(plan.subject), "diff": plan.diff.json, "dryRun": .bool(dryRun),
-            "committed": committed.map { .string($0.hex) } ?? .null,
-        ])
-        print(object.serializedString(.canonical), terminator: "")
     }
 }
