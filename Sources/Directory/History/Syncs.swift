@@ -149,7 +149,10 @@ public struct SyncFinder {
             var (counts, missing) = index.countedSum(of: chain.commits)
             let complete = missing <= SyncFinder.countBudget
             if missing > 0 && complete {
-                for entry in chain.commits where index.knownCounts(of: entry.id) == nil {
+                // Counted again whole: the background fill may count some of the missing
+                // ones meanwhile, and they must be neither lost nor added twice.
+                counts = Sync.Counts()
+                for entry in chain.commits {
                     counts.add(try index.counts(of: entry.id) { try self.counts(of: $0) })
                 }
             }
