@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // libgit2 1.5 from Debian's libgit2-dev.
@@ -40,6 +42,7 @@ let package = Package(
                 "CLibgit2", "CPlatform", "Files",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -54,6 +57,7 @@ let package = Package(
             dependencies: [
                 "GitStore", "SCIM", "SCIMService", "CPlatform", "Files",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         // HTTP (Hummingbird 2): routes, auth, conditional requests, limits, TLS, logging.
@@ -79,6 +83,8 @@ let package = Package(
                 "SCIMServer", "SCIMService", "Directory", "SCIM", "GitStore", "Files",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // `make bench-store`: one-file commits/s through GitStore (compared with Benchmarks/store/commit_loop.c).
@@ -87,7 +93,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "TestSupport"]),
         .testTarget(name: "SCIMTests", dependencies: ["SCIM"]),
-        .testTarget(name: "DirectoryTests", dependencies: ["Directory", "SCIMService", "GitStore", "SCIM", "TestSupport"]),
+        .testTarget(name: "DirectoryTests", dependencies: ["Directory", "SCIMService", "GitStore", "SCIM", "Files", "TestSupport"]),
         .testTarget(
             name: "SCIMServerTests",
             dependencies: [

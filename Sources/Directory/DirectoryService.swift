@@ -102,6 +102,26 @@ public final class DirectoryService: ResourceService {
     /// The deprovisioning guard's state (nil when it is off).
     public var guardState: GuardState? { guardian?.state }
 
+    /// Refuses every SCIM write with 503 and `reason` (a read replica says so), nil
+    /// takes them again (a replica promoted). Reads, and following HEAD, go on.
+    public func refuseWrites(_ reason: String?) {
+        writer.refuseWrites(reason)
+    }
+
+    /// Why this store cannot take writes now, nil when it can: its writer stopped, another
+    /// process holds the writer lock for longer than a write waits, or its disk is full
+    /// or read-only. What `/readyz` asks (the reason goes to the log, not the answer).
+    public func unreadiness(lockWait: Duration = .milliseconds(500)) -> String? {
+        guard writer.isRunning else { return "the store's writer is not running" }
+        guard store.writerLockAvailable(within: lockWait) else { return "another process holds the store's writer lock" }
+        do {
+            try store.probeWritable()
+        } catch {
+            return "the store's disk is not writable: \(error)"
+        }
+        return nil
+    }
+
     /// Users and groups in the store.
     public var counts: (users: Int, groups: Int) {
         index.read { ($0.order[.user]?.count ?? 0, $0.order[.group]?.count ?? 0) }

@@ -26,6 +26,9 @@ public struct MetadataPaths: Sendable {
     public var cleanShutdown: String { MetadataPaths.join(folder, "clean-shutdown") }
     /// The deprovisioning guard's counts and trip (see `GuardState`).
     public var guardState: String { MetadataPaths.join(folder, "guard.json") }
+    /// The console's history index (commits and what each did), so a restart reads only
+    /// the commits since (see `HistoryIndexFile`).
+    public var historyIndex: String { MetadataPaths.join(folder, "history-index") }
     /// Held for its whole life by the process that owns the working tree (`serve`).
     public var ownerLock: String { MetadataPaths.join(folder, "owner.lock") }
     /// One writer at a time (the server, a CLI command): held for each write.

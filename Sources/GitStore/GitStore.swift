@@ -17,10 +17,10 @@ public final class GitStore: @unchecked Sendable {
     public let gitDirectory: String
     public let options: GitStoreOptions
 
-    private let lock: StoreLock
+    let lock: StoreLock
     private let owner: WorkingTreeOwner?
-    private let writer: Writer
-    private let readers: ReaderPool
+    let writer: Writer
+    let readers: ReaderPool
     private let workingTree: WorkingTree
     private let metadata: MetadataPaths
     private let ownedFolders: [String]?
@@ -30,7 +30,7 @@ public final class GitStore: @unchecked Sendable {
     private var isClosed = false
     private var flusher: IndexFlusher?
     private let branchPath: String
-    private let repacker: Repacker
+    let repacker: Repacker
     private var repairs = RecoveryReport()
     /// The paths of the last write made while another process owned the working tree.
     private var deferredPaths: [String] = []
@@ -362,7 +362,7 @@ public final class GitStore: @unchecked Sendable {
         state.unlock()
     }
 
-    private func ensureOpen() throws {
+    func ensureOpen() throws {
         state.lock()
         defer { state.unlock() }
         if isClosed { throw GitStoreError.closed }

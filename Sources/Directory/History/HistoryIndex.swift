@@ -6,9 +6,9 @@ import Synchronization
 /// History kept in memory for the admin console: every commit reachable from HEAD as a
 /// `LogEntry`, newest first, and what each commit did (`Sync.Counts`) once it has been
 /// counted. Reading 100,000 commits and diffing each takes seconds; a page must not, so
-/// this is filled once (in the background, newest first) and then only grows by the
-/// commits HEAD moved past. A HEAD that moved to something else (`git reset`) starts it
-/// over.
+/// this is filled once (in the background, newest first), kept in a file for the next
+/// start (`HistoryIndexFile`), and then only grows by the commits HEAD moved past. A HEAD
+/// that moved to something else (`git reset`) starts it over.
 public final class HistoryIndex: Sendable {
     private struct State {
         var head: ObjectID?
@@ -16,28 +16,58 @@ public final class HistoryIndex: Sendable {
         /// Packed (`Sync.Counts.packed`): a dictionary per verb for every commit of a long
         /// history would cost more than the history itself.
         var counts: [ObjectID: [UInt32]] = [:]
+        /// While the first walk of a history nothing is known of runs: the newest commits
+        /// read so far, which pages show instead of waiting for all of it.
+        var partial: [LogEntry]?
+        var triedFile = false
     }
 
     private let state = Mutex(State())
     /// One walk of history at a time: a page arriving while the fill walks waits for it
-    /// rather than walking again.
+    /// rather than walking again (or, on the first walk, shows what it has read so far).
     private let walking = NSLock()
+    private let file: String?
 
-    public init() {}
+    /// `file`: where the index is kept between runs (nil: memory only).
+    public init(file: String? = nil) {
+        self.file = file
+    }
 
-    /// Every commit from HEAD, newest first, brought up to the store's HEAD first.
+    /// How many commits the first walk has read, while it runs; nil once history is known.
+    public var readingProgress: Int? {
+        state.withLock { $0.partial?.count }
+    }
+
+    /// Every commit from HEAD, newest first, brought up to the store's HEAD first (during
+    /// the first walk: the newest of them, see `readingProgress`).
     func entries(_ store: GitStore) throws -> [LogEntry] {
         let head = store.head
         if let current = state.withLock({ $0.head == head ? $0.entries : nil }) { return current }
-        walking.lock()
+        // A short walk is waited for; the first walk of a long history is not: the page
+        // shows the newest commits read so far.
+        if !walking.lock(before: Date(timeIntervalSinceNow: 0.1)) {
+            if let partial = state.withLock({ $0.partial }) { return partial }
+            walking.lock()
+        }
         defer { walking.unlock() }
         if let current = state.withLock({ $0.head == head ? $0.entries : nil }) { return current }
-        let known = state.withLock { $0.head }
+        loadFileOnce()
+        let known = state.withLock { state -> ObjectID? in
+            if state.head == nil { state.partial = [] }
+            return state.head
+        }
         var fresh: [LogEntry] = []
         var reachedKnown = false
+        var nextPublish = 256
+        defer { state.withLock { $0.partial = nil } }
         try store.log { info in
             if info.id == known { reachedKnown = true; return false }
             fresh.append(LogEntry(info))
+            if known == nil && fresh.count == nextPublish {
+                // Doubling: publishing costs a copy, so all of them together cost one more.
+                nextPublish *= 2
+                state.withLock { $0.partial = fresh }
+            }
             return true
         }
         return state.withLock { state in
@@ -50,6 +80,30 @@ public final class HistoryIndex: Sendable {
             state.head = head
             return state.entries
         }
+    }
+
+    /// The file of the last run, taken before the first walk (under `walking`).
+    private func loadFileOnce() {
+        let load = state.withLock { state -> Bool in
+            defer { state.triedFile = true }
+            return !state.triedFile && state.head == nil
+        }
+        guard load, let file, let contents = HistoryIndexFile.read(file) else { return }
+        state.withLock { state in
+            state.head = contents.head
+            state.entries = contents.entries
+            state.counts = contents.counts
+        }
+    }
+
+    /// Writes what is known to the file for the next start.
+    func save() {
+        guard let file else { return }
+        let contents = state.withLock { state in
+            state.head.map { HistoryIndexFile.Contents(head: $0, entries: state.entries, counts: state.counts) }
+        }
+        guard let contents else { return }
+        try? HistoryIndexFile.write(contents, to: file)
     }
 
     /// The commits that changed one resource's folder, newest first, at most `limit`. A
@@ -112,6 +166,7 @@ public final class HistoryIndex: Sendable {
                     guard let operation = entry.operation, SyncFinder.apiOperations.contains(operation) else { continue }
                     _ = try counts(of: entry.id) { try finder.counts(of: $0) }
                 }
+                save()
             } catch {
                 return
             }

@@ -13,6 +13,15 @@ public struct LogEntry: Sendable {
     public var operation: String?
     public var resource: String?
 
+    init(id: ObjectID, time: Date, client: String, subject: String, operation: String?, resource: String?) {
+        self.id = id
+        self.time = time
+        self.client = client
+        self.subject = subject
+        self.operation = operation
+        self.resource = resource
+    }
+
     public init(_ info: CommitInfo) {
         id = info.id
         time = info.time

@@ -1,6 +1,8 @@
 import Foundation
 import GitStore
 import Logging
+import CoreMetrics
+import Metrics
 import SCIM
 import SCIMService
 
@@ -33,6 +35,14 @@ final class DirectoryWriter: @unchecked Sendable {
     private var thread: Thread?
     /// Most writes one batch takes (bounds how long the first of them waits).
     private let maxBatch = 64
+    /// Why writes are refused (a read replica), nil when they are taken.
+    private let refusal = NSLock()
+    private var refusalReason: String?
+
+    private let committed = Counter(label: "scimgit_writes_committed_total")
+    private let batchSizes = Recorder(label: "scimgit_write_batch_size")
+    private let durable = CoreMetrics.Timer(label: "scimgit_write_durable_seconds")
+    private let queueDepth = Gauge(label: "scimgit_write_queue_depth")
 
     private struct Job {
         var operation: WriteOperation
@@ -73,7 +83,22 @@ final class DirectoryWriter: @unchecked Sendable {
         }
     }
 
+    /// Refuses every write with 503 and `reason` from now on (nil: takes them again).
+    func refuseWrites(_ reason: String?) {
+        refusal.withLock { refusalReason = reason }
+    }
+
+    /// Whether the writer's thread runs (it stops only at close).
+    var isRunning: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return thread != nil && !stopped
+    }
+
     func submit(_ operation: WriteOperation, context: Caller) async throws(SCIMError) -> WriteResult {
+        if case .sync = operation {} else if let reason = refusal.withLock({ refusalReason }) {
+            throw SCIMError(status: 503, detail: reason)
+        }
         do {
             return try await withCheckedThrowingContinuation { continuation in
                 condition.lock()
@@ -83,6 +108,7 @@ final class DirectoryWriter: @unchecked Sendable {
                     return
                 }
                 queue.append(Job(operation: operation, context: context, continuation: continuation))
+                queueDepth.record(queue.count)
                 condition.signal()
                 condition.unlock()
             }
@@ -118,6 +144,7 @@ final class DirectoryWriter: @unchecked Sendable {
             }
             let batch = Array(queue.prefix(maxBatch))
             queue.removeFirst(batch.count)
+            queueDepth.record(queue.count)
             condition.unlock()
             process(batch)
             lastCommit = ContinuousClock.now
@@ -138,6 +165,8 @@ final class DirectoryWriter: @unchecked Sendable {
 
     private func process(_ jobs: [Job]) {
         var outcomes = [Result<WriteResult, SCIMError>?](repeating: nil, count: jobs.count)
+        let started = ContinuousClock.now
+        batchSizes.record(jobs.count)
         do {
             try store.write { session in
                 if let move = session.headMove { take(move) }
@@ -170,7 +199,12 @@ final class DirectoryWriter: @unchecked Sendable {
                         outcomes[position] = .failure(StoreErrorMapping.scimError(error))
                     }
                 }
-                if !specs.isEmpty { _ = try session.commit(specs) }
+                if !specs.isEmpty {
+                    _ = try session.commit(specs)
+                    committed.increment(by: specs.count)
+                    let elapsed = ContinuousClock.now - started
+                    durable.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+                }
                 guardian?.endBatch(committed: true)
                 let pending = view.pending
                 index.write { state in DirectoryWriter.publish(pending, to: &state) }

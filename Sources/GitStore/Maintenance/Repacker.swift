@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import Logging
 #if canImport(Glibc)
 import Glibc
@@ -53,6 +54,7 @@ final class Repacker: @unchecked Sendable {
             // packs wait a little longer to be merged.
             setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(process.processIdentifier), 10)
             running = process
+            Counter(label: "scimgit_repacks_total").increment()
         } catch {
             logger.warning("could not start git repack: \(error)")
             return false

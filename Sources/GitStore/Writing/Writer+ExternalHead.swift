@@ -1,4 +1,5 @@
 import CLibgit2
+import Metrics
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,6 +25,7 @@ extension Writer {
         let newTree = try current.map { try repository.treeID(ofCommit: $0) }
         let changes = try TreeDiff.changes(in: repository, from: headTree, to: newTree)
         let move = HeadMove(from: head, to: current, changes: changes)
+        Counter(label: "scimgit_head_moves_total").increment()
         head = current
         headTree = newTree
         fingerprint = stamp

@@ -147,6 +147,9 @@ enum SCIMRouterFactory {
 
         let router = Router(context: SCIMRequestContext.self, options: [.autoGenerateHeadEndpoints])
         router.add(middleware: RequestIDMiddleware())
+        // Requests by route template (never the path: ids would make labels unbounded),
+        // method and status, with their durations.
+        router.add(middleware: MetricsMiddleware())
         switch stores {
         case .single:
             router.add(middleware: AuthenticationMiddleware(verifiers: configuration.tokenVerifiers, connections: connections))
@@ -158,6 +161,7 @@ enum SCIMRouterFactory {
         if let rateLimit = configuration.rateLimit {
             router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(rateLimit)))
         }
+        OperationsRoutes.install(on: router, configuration.operations ?? OperationsConfiguration(), logger: logger)
         if let console = configuration.console {
             let secure = configuration.tls != nil || (configuration.publicBaseURL?.lowercased().hasPrefix("https://") ?? false)
             ConsoleRoutes(source: console.source, secureCookies: secure, sessions: ConsoleSessions(), logger: logger).install(on: router)

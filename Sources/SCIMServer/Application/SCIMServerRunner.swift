@@ -27,7 +27,7 @@ public enum SCIMServerRunner {
         if configuration.tokenVerifiers.isEmpty {
             logger.warning("no API token is configured: every request to /Users and /Groups will be refused with 401")
         }
-        try await run(SCIMServerParts(.single(service), configuration: configuration, logger: logger), logger: logger, onServerRunning: onServerRunning)
+        try await run(SCIMServerParts(.single(service), configuration: configuration, logger: logger), operations: configuration.operations, logger: logger, onServerRunning: onServerRunning)
     }
 
     /// Many organisations (`buildSCIMApplication(tenants:…)`'s server), run until a signal.
@@ -36,11 +36,11 @@ public enum SCIMServerRunner {
         onServerRunning: @escaping @Sendable (_ boundPort: Int) async -> Void = { _ in }
     ) async throws {
         try await run(
-            SCIMServerParts(.tenants(tenants, registry: registry), configuration: configuration, logger: logger), logger: logger,
+            SCIMServerParts(.tenants(tenants, registry: registry), configuration: configuration, logger: logger), operations: configuration.operations, logger: logger,
             onServerRunning: onServerRunning)
     }
 
-    private static func run(_ parts: SCIMServerParts, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void) async throws {
+    private static func run(_ parts: SCIMServerParts, operations: OperationsConfiguration?, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void) async throws {
         let responder = parts.router.buildResponder()
         let eventLoopGroup = MultiThreadedEventLoopGroup.singleton
         let dates = HTTPDateHeader(eventLoop: eventLoopGroup.next())
@@ -71,8 +71,31 @@ public enum SCIMServerRunner {
         } onServerRunning: { channel in
             await onServerRunning(channel.localAddress?.port ?? fallbackPort)
         }
-        let group = ServiceGroup(configuration: .init(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var services: [any Service] = [server]
+        if let operations, let render = operations.metrics, let listener = operations.metricsListener {
+            services.append(try metricsServer(render, host: listener.host, port: listener.port, eventLoopGroup: eventLoopGroup, logger: logger))
+        }
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+    }
+
+    /// `--metrics-listen`: `/metrics` alone, on an address of its own (a port only the
+    /// scraper's network reaches).
+    private static func metricsServer(
+        _ render: @escaping @Sendable () -> [UInt8], host: String, port: Int, eventLoopGroup: any EventLoopGroup, logger: Logger
+    ) throws -> any Service {
+        let router = Router()
+        OperationsRoutes.installMetrics(on: router, render)
+        let responder = router.buildResponder()
+        return try HTTPServerBuilder.http1().buildServer(
+            configuration: ServerConfiguration(address: .hostname(host, port: port)), eventLoopGroup: eventLoopGroup, logger: logger
+        ) { (request, responseWriter: consuming ResponseWriter, channel) in
+            let context = BasicRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: logger))
+            let response = (try? await responder.respond(to: request, context: context)) ?? Response(status: .notFound)
+            try await responseWriter.write(response: response.head, body: response.body)
+        } onServerRunning: { channel in
+            logger.info("metrics at http://\(host):\(channel.localAddress?.port ?? port)/metrics")
+        }
     }
 
     private struct ResponseNotWritten: Error {}

@@ -51,6 +51,8 @@ public struct SCIMServerConfiguration: Sendable {
     public var tokenVerifiers: [any TokenVerifier]
     /// The admin console under `/admin/` (one store only): nil serves none.
     public var console: ConsoleConfiguration?
+    /// Metrics and health checks (nil: `/healthz` only says the process is up).
+    public var operations: OperationsConfiguration?
     /// Default and maximum page sizes for lists and searches (`filter.maxResults`).
     public var paging: PagingLimits
     /// What `/ServiceProviderConfig` advertises. `filter.maxResults` is replaced by

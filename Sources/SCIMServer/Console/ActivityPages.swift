@@ -3,7 +3,7 @@ import SCIMService
 
 /// The syncs, one sync or commit with its changes, and a sync's rollback.
 enum ActivityPages {
-    static func activity(_ syncs: [SyncSummary], client: String, since: String, sinceLabel: String) -> HTML {
+    static func activity(_ syncs: [SyncSummary], client: String, since: String, sinceLabel: String, reading: Int? = nil) -> HTML {
         let rows: [HTML] = syncs.map { sync in
             """
             <tr><td><a href="/admin/syncs/\(HTML.urlComponent(sync.id))">\(sync.id)</a></td><td>\(sync.client)</td>\
@@ -13,8 +13,9 @@ enum ActivityPages {
         let table: HTML = syncs.isEmpty
             ? "<p class=\"muted\">No syncs \(sinceLabel)\(client.isEmpty ? "" : " of \(client)").</p>"
             : "<table><thead><tr><th>Sync</th><th>Client</th><th class=\"wide\">From – to</th><th>Writes</th><th>What it did</th></tr></thead><tbody>\(rows)</tbody></table>"
+        let progress: HTML = reading.map { "\(ConsoleLayout.message("Still reading this store's history for the first time (\($0) commits so far): the newest syncs are shown, older ones appear when it is done. Reload in a few seconds."))" } ?? ""
         return """
-        <form class="inline" method="get" action="/admin/activity">
+        \(progress)<form class="inline" method="get" action="/admin/activity">
         <label>Client<input name="client" value="\(client)" placeholder="okta"></label>
         <label>Since<input name="since" value="\(since)" placeholder="2026-11-29 or 24h"></label><button>Show</button></form>
         <p class="muted">Each identity provider's runs of writes (a pause of more than five minutes starts a new one), newest first, \(sinceLabel)\(syncs.count >= ConsoleRoutes.activityLimit ? " (the newest \(ConsoleRoutes.activityLimit); narrow by client or time for others)" : "").</p>

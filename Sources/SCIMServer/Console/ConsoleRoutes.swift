@@ -58,7 +58,7 @@ struct ConsoleRoutes: Sendable {
                 let sinceText = ConsoleHTTP.query("since", request).trimmingCharacters(in: .whitespaces)
                 let (since, label) = try ConsoleRoutes.since(sinceText)
                 let syncs = try await service.activity(client: client.isEmpty ? nil : client, since: since, limit: ConsoleRoutes.activityLimit)
-                return ActivityPages.activity(syncs, client: client, since: sinceText, sinceLabel: label)
+                return ActivityPages.activity(syncs, client: client, since: sinceText, sinceLabel: label, reading: service.historyProgress)
             }
         }
         router.get("/admin/syncs/:id") { request, context in

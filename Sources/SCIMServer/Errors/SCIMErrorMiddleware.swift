@@ -26,6 +26,8 @@ struct SCIMErrorMiddleware: RouterMiddleware {
     let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // Probes and scrapers get plain text.
+        if OperationsRoutes.handles(request.uri.path) { return try await next(request, context) }
         // The admin console answers in HTML and handles its own failures.
         if request.uri.path == ConsoleHTTP.path || request.uri.path.hasPrefix(ConsoleHTTP.path + "/") {
             do {

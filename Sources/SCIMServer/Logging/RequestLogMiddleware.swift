@@ -28,7 +28,9 @@ struct RequestLogMiddleware: RouterMiddleware {
         let elapsed = ContinuousClock.now - start
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         let path = request.uri.path
-        logger.info(
+        // Probes and scrapes come every few seconds: not worth a line each at info.
+        logger.log(
+            level: OperationsRoutes.handles(path) ? .debug : .info,
             "\(request.method.rawValue) \(path) \(status)",
             metadata: [
                 "method": .string(request.method.rawValue),

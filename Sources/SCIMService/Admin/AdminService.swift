@@ -9,6 +9,9 @@ public protocol AdminService: Sendable {
     /// Called when an admin signs in: the moment to start reading history in the
     /// background, so a server whose console is never used never pays for it.
     func prepare()
+    /// While the first reading of a long history runs: how many commits are read so far
+    /// (pages then show the newest of them). nil once all of it is known.
+    var historyProgress: Int? { get }
     /// Syncs newest first, of `client` (all with nil), that ended at or after `since`: the
     /// newest `limit`.
     func activity(client: String?, since: Date, limit: Int) async throws(AdminError) -> [SyncSummary]
@@ -35,6 +38,7 @@ public protocol AdminService: Sendable {
 
 extension AdminService {
     public func prepare() {}
+    public var historyProgress: Int? { nil }
 }
 
 /// A failure the console shows as it is (a conflict, an unknown id, a refused name).

@@ -79,6 +79,7 @@ struct ServeCommand: AsyncParsableCommand {
             valueName: "SETTING"))
     var guardSetting = GuardPolicy.standard.spec
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
+    @OptionGroup(title: "Production") var operations: OperationsOptions
     @Option(help: ArgumentHelp("Serve many organisations: every store in ROOT (one per tenant, see `scimgit tenant`) at /scim/v2/NAME, with each tenant's own tokens. Instead of --repo.", valueName: "ROOT"))
     var tenants: String?
     @Option(help: "With --tenants: seconds a tenant's store stays open after its last request (then its index and snapshot are written and it is closed).")
@@ -101,12 +102,15 @@ struct ServeCommand: AsyncParsableCommand {
                 throw ValidationError("--token, --token-file and SCIMGIT_TOKENS do not apply with --tenants: each tenant has its own tokens (scimgit tenant add, scimgit token add NAME --repo ROOT/TENANT)")
             }
             guard tenantIdle > 0 else { throw ValidationError("--tenant-idle must be at least 1 second") }
+            if !operations.mirror.isEmpty || operations.replicaOf != nil {
+                throw ValidationError("--mirror and --replica-of serve one store (--repo); with --tenants, mirror each tenant's store with git for now")
+            }
         }
     }
 
     func run() async throws {
         EventLoopExecutor.install()
-        var logger = Logger(label: "scimgit")
+        var logger = operations.logFormat == .json ? Logger(label: "scimgit") { JSONLogHandler(label: $0) } : Logger(label: "scimgit")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let connectionLimit = try MaxConnectionsOption.resolve(maxConnections, within: raiseOpenFileLimit(logger: logger))
         logger.info("accepting at most \(connectionLimit) connections")
@@ -136,6 +140,9 @@ struct ServeCommand: AsyncParsableCommand {
             serverName: "scimgit/\(Version.current)"
         )
         configuration.serviceProvider.documentationURI = "https://github.com/scimgit/scimgit#readme"
+        let metrics = PrometheusMetrics.shared
+        configuration.operations = OperationsConfiguration(
+            metrics: { metrics.scrape() }, metricsListener: operations.metricsListen.flatMap(MetricsListenAddress.parse))
         if let tenants {
             try await serveTenants(in: tenants, registry: registry, storeOptions: storeOptions, configuration: configuration, logger: logger)
         } else {
@@ -146,9 +153,25 @@ struct ServeCommand: AsyncParsableCommand {
     private func serveOneStore(registry: SchemaRegistry, storeOptions: GitStoreOptions, configuration: SCIMServerConfiguration, logger: Logger) async throws {
         var configuration = configuration
         let opening = ContinuousClock.now
+        if let source = operations.replicaOf {
+            try FileManager.default.createDirectory(atPath: store.path, withIntermediateDirectories: true)
+            if try StoreFollower.cloneIfEmpty(source, into: store.path, access: RemoteAccess.fromEnvironment()) {
+                logger.notice("cloned \(RemoteAccess.redacted(source)) into \(store.path) in \(ContinuousClock.now - opening)")
+            }
+        }
         let gitStore = try StoreSetup.open(at: store.path, create: true, options: storeOptions)
         logger.info("opened \(store.path) in \(ContinuousClock.now - opening)")
         let directory = try DirectoryService(store: gitStore, registry: registry, guardPolicy: guardPolicy, logger: logger)
+        let production: StoreOperations
+        do {
+            production = try StoreOperations(directory: directory, options: operations, logger: logger)
+        } catch {
+            try? directory.close()
+            throw error
+        }
+        PrometheusMetrics.shared.addCollector { production.collect($0) }
+        configuration.operations?.readiness = { await production.unreadiness() }
+        production.start()
         let tokenStore = try store.tokenStore()
         let configured: ConfiguredTokenVerifier
         do {
@@ -175,10 +198,14 @@ struct ServeCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data("\(banner)\nBase URL: \(configuration.displayBaseURL(boundPort: port))\n\(tokenLine)\nAdmin console: \(console) (sign in with a token from `scimgit token add NAME --admin`)\n".utf8))
             }
         } catch {
+            production.stopFollowing()
             try? directory.close()
+            production.stopMirrors()
             throw error
         }
+        production.stopFollowing()
         try directory.close()
+        production.stopMirrors()
         logger.info("stopped; store \(store.path) is clean")
     }
 

@@ -1,4 +1,5 @@
 import Directory
+import Files
 import Foundation
 import GitStore
 import Logging
@@ -14,8 +15,9 @@ final class DirectoryAdmin: AdminService, @unchecked Sendable {
     let directory: DirectoryService
     let path: String
     let logger: Logger
-    /// The history in memory, filled in the background from the first sign-in on.
-    let history = HistoryIndex()
+    /// The history in memory, filled in the background from the first sign-in on, and kept
+    /// in the store's `.git/scimgit/history-index` for the next start.
+    let history: HistoryIndex
     private let filling = Mutex(false)
     /// Most resources a page of changes reads and shows.
     static let changeLimit = 300
@@ -24,7 +26,14 @@ final class DirectoryAdmin: AdminService, @unchecked Sendable {
         self.directory = directory
         self.path = path
         self.logger = logger
+        let file = MetadataPaths(gitDirectory: directory.store.gitDirectory).historyIndex
+        history = HistoryIndex(file: file)
+        // A store whose console was used before: read it now, so the first sign-in finds
+        // it ready (loading the file costs milliseconds; only new commits are walked).
+        if FileManager.default.fileExists(atPath: file) { prepare() }
     }
+
+    var historyProgress: Int? { history.readingProgress }
 
     func prepare() {
         guard filling.withLock({ started in defer { started = true }; return !started }) else { return }
@@ -78,6 +87,9 @@ final class DirectoryAdmin: AdminService, @unchecked Sendable {
 
     /// A second handle on the store for one change, closed after it.
     private func writing<T>(_ command: String, _ body: (GitStore) throws -> T) throws -> T {
+        if let source = try store.configString(StoreFollower.configKey) {
+            throw AdminError(status: 503, "This server is a read-only replica of \(RemoteAccess.redacted(source)): make changes on the primary's console.")
+        }
         let handle = try StoreSetup.open(at: path, options: GitStoreOptions(processName: "scimgit console (\(command))", logger: logger))
         defer { try? handle.close() }
         let result = try body(handle)
@@ -94,7 +106,7 @@ final class DirectoryAdmin: AdminService, @unchecked Sendable {
     func sync(id: String) async throws(AdminError) -> (summary: SyncSummary, changes: ChangeSet) {
         try await run("show the sync") { [self] in
             guard let sync = try syncs.sync(id: id), let first = sync.commits.first, let last = sync.commits.last else {
-                throw AdminError.notFound("no sync \(id) in this store")
+                throw notFound("no sync \(id) in this store")
             }
             let diff = try HistoryDiff(store: store).diff(from: try store.commitInfo(first.id).parents.first, to: last.id, limit: DirectoryAdmin.changeLimit)
             return (summary(sync), views(diff))
@@ -125,6 +137,14 @@ final class DirectoryAdmin: AdminService, @unchecked Sendable {
         }
     }
 
+    /// Not found, or not read yet: the first walk of a long history is still going.
+    private func notFound(_ message: String) -> AdminError {
+        if let read = history.readingProgress {
+            return AdminError(status: 503, "The console is still reading this store's history (\(read) commits so far); try again in a few seconds.")
+        }
+        return AdminError.notFound(message)
+    }
+
     // MARK: - Rollback
 
     private func revertPlan(_ sync: Sync, _ handle: GitStore) throws -> Revert.Plan {
@@ -137,7 +157,7 @@ final class DirectoryAdmin: AdminService, @unchecked Sendable {
 
     func previewRollback(sync id: String) async throws(AdminError) -> RollbackPreview {
         try await run("preview the rollback") { [self] in
-            guard let sync = try syncs.sync(id: id) else { throw AdminError.notFound("no sync \(id) in this store") }
+            guard let sync = try syncs.sync(id: id) else { throw notFound("no sync \(id) in this store") }
             do {
                 let plan = try revertPlan(sync, store)
                 return RollbackPreview(subject: plan.subject, lines: plan.lines, conflict: nil)

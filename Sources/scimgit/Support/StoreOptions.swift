@@ -18,7 +18,13 @@ struct StoreOptions: ParsableArguments {
         try ensureStore()
         var options = GitStoreOptions(processName: "scimgit \(command)", logger: CLILogging.logger)
         options.faultInjector = TestHooks.pauseInjector()
-        return try StoreSetup.open(at: path, options: options)
+        let store = try StoreSetup.open(at: path, options: options)
+        // A replica's history is the primary's: a commit here would make them diverge.
+        if let source = try store.configString(StoreFollower.configKey) {
+            try? store.close()
+            throw CLIError("\(path) is a read replica of \(RemoteAccess.redacted(source)): make this change on the primary (or `scimgit promote --repo \(repo)` first)")
+        }
+        return store
     }
 
     /// Opens the store to read only: no repair, no lock, nothing written.
