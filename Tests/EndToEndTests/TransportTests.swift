@@ -36,8 +36,12 @@ struct TransportTests {
         let okta = SCIMClient.okta(server)
         var statuses: [Int] = []
         var retryAfter: String?
-        for _ in 0..<30 {
-            let response = try await okta.get("/Users")
+        // Sent at once: one after another on a loaded machine, 30 may take longer than the limit allows.
+        let responses = try await withThrowingTaskGroup(of: SCIMClient.Response.self) { group in
+            for _ in 0..<30 { group.addTask { try await okta.get("/Users") } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        for response in responses {
             statuses.append(response.status)
             if response.status == 429 {
                 retryAfter = response.header("Retry-After")
@@ -45,7 +49,7 @@ struct TransportTests {
             }
         }
         #expect(statuses.contains(429))
-        #expect(statuses.prefix(5).allSatisfy { $0 == 200 })
+        #expect(statuses.filter { $0 == 200 }.count >= 5)
         #expect(retryAfter.flatMap { Int($0) }.map { $0 >= 1 } == true)
         // Limits are per client: Entra is not slowed down by Okta.
         #expect(try await SCIMClient.entra(server).get("/Users").status == 200)
