@@ -18,9 +18,15 @@
    the one-store figures of step 2), resident memory with every tenant touched, the first
    request to a cold tenant, and a burst of writes at one tenant beside reads at another.
 
+7. replication: the same store served with two `--mirror`s (a bare repository over
+   file:// and `git daemon` on 127.0.0.1), durable creates driven by wrk as in step 2 while
+   a probe creates one user at a time and times how long until each mirror's branch holds
+   that write (its median and worst are the replication lag under write load), next to the
+   create rate without mirrors.
+
 Environment: USERS (100000), GROUP_MEMBERS (50000), PEER_USERS (10000), DURATION (10 s per
 workload), CONNECTIONS (8), WORK (a temp folder), TENANTS (1000), TENANT_USERS (100),
-SKIP_PEER=1, SKIP_CEILING=1, SKIP_TENANTS=1.
+SKIP_PEER=1, SKIP_CEILING=1, SKIP_TENANTS=1, SKIP_REPLICATION=1.
 Standard library only; needs wrk and nginx (Debian packages) and scim2-server (PyPI).
 """
 import http.client
@@ -380,6 +386,113 @@ def tenants_phase(results):
     results["tenants"] = tenant_results
 
 
+def replication_phase(results, store, data):
+    """Replication lag under write load: from a write's 201 to the moment each mirror's
+    branch contains it (measured from outside, by reading the mirror's refs)."""
+    root = os.path.join(WORK, "mirrors")
+    shutil.rmtree(root, ignore_errors=True)
+    os.makedirs(root)
+    mirrors = {"file": os.path.join(root, "file.git"), "daemon": os.path.join(root, "daemon.git")}
+    for path in mirrors.values():
+        run(["git", "clone", "-q", "--bare", store, path])
+    daemon_port = free_port()
+    daemon = subprocess.Popen(["/usr/lib/git-core/git-daemon", "--reuseaddr", "--export-all", "--enable=receive-pack",
+                               f"--base-path={root}", "--listen=127.0.0.1", f"--port={daemon_port}", root],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.5)
+    server = start_scimgit(store, "durable", ["--mirror", "file://" + mirrors["file"],
+                                              "--mirror", f"git://127.0.0.1:{daemon_port}/daemon.git"])
+
+    def ref(git_dir):
+        loose = os.path.join(git_dir, "refs", "heads", "main")
+        try:
+            with open(loose) as f:
+                return f.read().strip()
+        except OSError:
+            return run(["git", "--git-dir", git_dir, "rev-parse", "refs/heads/main"]).stdout.strip()
+
+    def contains(git_dir, commit, seen):
+        """Whether the mirror's branch holds `commit`; `seen` caches answers per mirror tip."""
+        tip = ref(git_dir)
+        if tip == commit:
+            return True
+        key = (tip, commit)
+        if key not in seen:
+            seen[key] = subprocess.run(["git", "--git-dir", git_dir, "merge-base", "--is-ancestor", commit, tip],
+                                       capture_output=True).returncode == 0
+        return seen[key]
+
+    head = lambda: ref(os.path.join(store, ".git"))
+    deadline = time.time() + 120
+    while time.time() < deadline and any(ref(m) != head() for m in mirrors.values()):
+        time.sleep(0.1)
+    lags = {name: [] for name in mirrors}
+    stop = threading.Event()
+
+    def probe():
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        headers = {"Authorization": "Bearer " + TOKEN, "Content-Type": "application/scim+json"}
+        n = 0
+        while not stop.is_set():
+            n += 1
+            body = json.dumps({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+                               "userName": f"probe-{os.getpid()}-{time.time_ns()}-{n}@bench.example"})
+            conn.request("POST", "/scim/v2/Users", body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            acknowledged = time.time()
+            if response.status != 201:
+                continue
+            commit = head()  # HEAD now holds this write (or a later one: the lag is not understated)
+            pending, seen = set(mirrors), {}
+            while pending and time.time() - acknowledged < 120:
+                for name in list(pending):
+                    if contains(mirrors[name], commit, seen):
+                        lags[name].append(time.time() - acknowledged)
+                        pending.discard(name)
+                if pending:
+                    time.sleep(0.005)
+
+    wait_quiet()
+    log("replication: durable creates with two mirrors, probing the lag...")
+    thread = threading.Thread(target=probe)
+    thread.start()
+    load = wrk(server.port, "create.lua", data, duration=max(DURATION * 2, 10))
+    stop.set()
+    thread.join()
+    end = time.time()
+    while time.time() - end < 120 and any(ref(m) != head() for m in mirrors.values()):
+        time.sleep(0.05)
+    results["replication"] = {
+        "create": load, "catch_up_seconds": time.time() - end,
+        "lag_ms": {name: sorted(v * 1000 for v in values) for name, values in lags.items()},
+    }
+    server.stop()
+    daemon.terminate()
+    daemon.wait()
+
+
+def render_replication(r):
+    rep = r["replication"]
+    without = r["scimgit"]["durable_create"]["rps"]
+    lines = ["", "## Replication to git remotes", "",
+             "The 100,000-user store served with two `--mirror`s, a bare repository over file:// and `git daemon` on 127.0.0.1 "
+             f"(same run). Durable creates from wrk ({CONNECTIONS} connections) while a probe creates one user at a time and times "
+             "how long after its 201 each mirror's branch holds it (read from the mirror's refs).", "",
+             "| mirror | probes | median ms | p90 ms | worst ms |", "|---|---|---|---|---|"]
+    for name, label in [("file", "file:// bare repository"), ("daemon", "git daemon over 127.0.0.1")]:
+        values = rep["lag_ms"][name]
+        if not values:
+            lines.append(f"| {label} | 0 | — | — | — |")
+            continue
+        p90 = values[min(len(values) - 1, int(len(values) * 0.9))]
+        lines.append(f"| {label} | {len(values)} | {statistics.median(values):.0f} | {p90:.0f} | {values[-1]:.0f} |")
+    lines += ["", f"- durable creates with the two mirrors pushing: {rep['create']['rps']:.0f} req/s (p99 {rep['create']['p99_ms']:.1f} ms), "
+              f"{rep['create']['rps'] / without:.2f}× the {without:.0f} req/s of step 2 without mirrors",
+              f"- both mirrors equal to HEAD {rep['catch_up_seconds']:.2f} s after the load stopped", ""]
+    return "\n".join(lines)
+
+
 def render_tenants(r):
     t, s = r["tenants"], r["scimgit"]
     lines = [
@@ -506,11 +619,16 @@ def main():
     if not os.environ.get("SKIP_TENANTS"):
         tenants_phase(results)
 
+    if not os.environ.get("SKIP_REPLICATION"):
+        replication_phase(results, store, data)
+
     with open(os.path.join(WORK, "results.json"), "w") as f:
         json.dump(results, f, indent=2)
     report = render(results)
     if "tenants" in results:
         report += render_tenants(results)
+    if "replication" in results:
+        report += render_replication(results)
     with open(os.path.join(ROOT, "Benchmarks", "results.md"), "w") as f:
         f.write(report)
     print(report)

@@ -7,6 +7,9 @@ public struct Caller: Sendable {
     public var requestID: String
     /// The SCIM base URL as the client reached it, e.g. `https://idp.example.com/scim/v2`.
     public var baseURL: String
+    /// Where a write sits in a `POST /Bulk` (`3 of 10 (bulkId qwerty)`): the
+    /// `SCIM-Bulk-Operation` trailer of its commit. Nil for a request of its own.
+    public var bulkOperation: String?
 
     public init(client: String, requestID: String, baseURL: String) {
         self.client = client

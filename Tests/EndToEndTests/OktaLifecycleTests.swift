@@ -165,13 +165,14 @@ struct OktaLifecycleTests {
         response = try await SCIMClient(baseURL: server.baseURL, authorization: nil).get("/ServiceProviderConfig")
         #expect(response.status == 200)
         #expect(response.json?["patch"]?["supported"] == true)
-        #expect(response.json?["bulk"]?["supported"] == false)
-        // /Me and /Bulk are not implemented, and say so as SCIM errors.
-        for path in ["/Me", "/Bulk"] {
-            response = try await okta.send(.POST, path, json: [:])
-            #expect(response.status == 501)
-            #expect(response.json?["status"] == "501")
-        }
+        #expect(response.json?["bulk"]?["supported"] == true)
+        // /Me is not implemented, and says so as a SCIM error; an empty bulk request is refused.
+        response = try await okta.send(.POST, "/Me", json: [:])
+        #expect(response.status == 501)
+        #expect(response.json?["status"] == "501")
+        response = try await okta.send(.POST, "/Bulk", json: [:])
+        #expect(response.status == 400)
+        #expect(response.json?["scimType"] == "invalidSyntax")
         #expect(try server.commitCount() == commits)
         #expect(!server.log.contains(ServerProcess.oktaToken))
         #expect(!server.log.contains(ServerProcess.entraToken))

@@ -5,7 +5,7 @@ import SCIMService
 /// (`Deactivate user ada@example.com`, `Add 2 members to group Engineering`), a body
 /// listing the changed attributes (`active: true → false`) and members, and trailers a
 /// program can parse (`SCIM-Operation`, `SCIM-Resource`, `SCIM-Name`, `SCIM-Client`,
-/// `SCIM-Request-Id`).
+/// `SCIM-Request-Id`, and `SCIM-Bulk-Operation` for an operation of a `POST /Bulk`).
 ///
 /// Everything a client chose (names, attribute values, even attribute names of an
 /// undeclared extension) passes through `quote`, so it cannot start a line, end the
@@ -23,6 +23,7 @@ struct CommitMessage {
     static let nameKey = "SCIM-Name"
     static let clientKey = "SCIM-Client"
     static let requestKey = "SCIM-Request-Id"
+    static let bulkKey = "SCIM-Bulk-Operation"
 
     /// Longest name (userName, displayName) quoted in a message, in characters.
     static let nameLimit = 100
@@ -37,6 +38,7 @@ struct CommitMessage {
             (CommitMessage.clientKey, CommitMessage.quote(context.client, limit: 100)),
             (CommitMessage.requestKey, CommitMessage.quote(context.requestID, limit: 128)),
         ]
+        if let bulk = context.bulkOperation { trailers.append((CommitMessage.bulkKey, CommitMessage.quote(bulk, limit: 160))) }
     }
 
     /// A message with trailers of its own (`rollback`, `revert`); values are quoted here.

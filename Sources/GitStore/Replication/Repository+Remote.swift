@@ -17,41 +17,47 @@ extension Repository {
     /// refused as not a fast-forward; other failures (unreachable, refused credentials) as
     /// `GitStoreError`.
     func push(to url: String, refspecs: [String], access: RemoteAccess) throws {
-        var remote: OpaquePointer?
-        try gitCheck(git_remote_create_anonymous(&remote, pointer, url), "reach \(RemoteAccess.redacted(url))")
-        defer { git_remote_free(remote) }
-        let state = RemoteCallbackState(access: access)
-        var code: Int32 = 0
-        state.withCallbacks { callbacks in
+        let (code, state) = try withRemote(url, access: access) { remote, callbacks in
             var options = git_push_options()
             git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION))
             options.callbacks = callbacks
-            code = withStringArray(refspecs) { array in git_remote_push(remote, &array, &options) }
+            return withStringArray(refspecs) { array in git_remote_push(remote, &array, &options) }
         }
         if code == GIT_ENONFASTFORWARD.rawValue || (code < 0 && lastErrorMessage.contains("non-fastforwardable")) {
             throw PushRejected(refs: refspecs.map { ($0, "non-fast-forward") })
         }
-        if state.hostKeyMismatch { throw GitStoreError.libgit2(operation: "push to \(RemoteAccess.redacted(url))", code: code, message: "the ssh host key is not the pinned one (SCIMGIT_MIRROR_SSH_HOST_KEY)") }
-        _ = try gitCheck(code, "push to \(RemoteAccess.redacted(url))")
+        try check(code, state, "push to \(RemoteAccess.redacted(url))")
         if !state.rejected.isEmpty { throw PushRejected(refs: state.rejected) }
     }
 
     /// Fetches `refspecs` from `url` into this repository's objects and refs.
     func fetch(from url: String, refspecs: [String], access: RemoteAccess) throws {
-        var remote: OpaquePointer?
-        try gitCheck(git_remote_create_anonymous(&remote, pointer, url), "reach \(RemoteAccess.redacted(url))")
-        defer { git_remote_free(remote) }
-        let state = RemoteCallbackState(access: access)
-        var code: Int32 = 0
-        state.withCallbacks { callbacks in
+        let (code, state) = try withRemote(url, access: access) { remote, callbacks in
             var options = git_fetch_options()
             git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION))
             options.callbacks = callbacks
             options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
-            code = withStringArray(refspecs) { array in git_remote_fetch(remote, &array, &options, "scimgit: follow") }
+            return withStringArray(refspecs) { array in git_remote_fetch(remote, &array, &options, "scimgit: follow") }
         }
-        if state.hostKeyMismatch { throw GitStoreError.libgit2(operation: "fetch from \(RemoteAccess.redacted(url))", code: code, message: "the ssh host key is not the pinned one (SCIMGIT_MIRROR_SSH_HOST_KEY)") }
-        _ = try gitCheck(code, "fetch from \(RemoteAccess.redacted(url))")
+        try check(code, state, "fetch from \(RemoteAccess.redacted(url))")
+    }
+
+    /// Runs `body` on a remote made for `url` alone (nothing is written to the config) with
+    /// scimgit's credential, host-key and push-status callbacks.
+    private func withRemote(_ url: String, access: RemoteAccess, _ body: (OpaquePointer?, git_remote_callbacks) -> Int32) throws -> (Int32, RemoteCallbackState) {
+        var remote: OpaquePointer?
+        try gitCheck(git_remote_create_anonymous(&remote, pointer, url), "reach \(RemoteAccess.redacted(url))")
+        defer { git_remote_free(remote) }
+        let state = RemoteCallbackState(access: access)
+        let code = state.withCallbacks { callbacks in body(remote, callbacks) }
+        return (code, state)
+    }
+
+    /// A pinned host key that did not match is named as such, not as libgit2's generic
+    /// certificate error.
+    private func check(_ code: Int32, _ state: RemoteCallbackState, _ operation: String) throws {
+        if state.hostKeyMismatch { throw GitStoreError.libgit2(operation: operation, code: code, message: "the ssh host key is not the pinned one (SCIMGIT_MIRROR_SSH_HOST_KEY)") }
+        try gitCheck(code, operation)
     }
 
     /// The id a reference points at, nil when there is none.

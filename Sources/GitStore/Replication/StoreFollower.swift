@@ -34,8 +34,7 @@ public final class StoreFollower: Sendable {
     private let access: RemoteAccess
     private let logger: Logger
     private let state: Mutex<Status>
-    private let control = Mutex<(stopping: Bool, running: Bool)>((false, false))
-    private let wake = NSCondition()
+    private let loop = BackgroundLoop(name: "scimgit-follower")
     private let onPromoted: @Sendable () -> Void
 
     /// `onPromoted`: called once, when following ends because the store was promoted.
@@ -75,22 +74,12 @@ public final class StoreFollower: Sendable {
     }
 
     public func start() {
-        control.withLock { $0.running = true }
-        let thread = Thread { [self] in
-            run()
-            control.withLock { $0.running = false }
-        }
-        thread.name = "scimgit-follower"
-        thread.start()
+        loop.start { [self] in run() }
     }
 
     public func stop() {
-        control.withLock { $0.stopping = true }
-        wake.lock(); wake.broadcast(); wake.unlock()
-        while control.withLock({ $0.running }) { usleep(10_000) }
+        loop.stop()
     }
-
-    private var stopping: Bool { control.withLock { $0.stopping } }
 
     private func run() {
         let repository: Repository
@@ -101,7 +90,7 @@ public final class StoreFollower: Sendable {
             return
         }
         var lastFailureLogged: Date?
-        while !stopping {
+        while !loop.stopping {
             if (try? store.configString(StoreFollower.configKey)) == nil {
                 state.withLock { $0.promoted = true }
                 onPromoted()
@@ -132,9 +121,7 @@ public final class StoreFollower: Sendable {
                     lastFailureLogged = Date()
                 }
             }
-            wake.lock()
-            if !stopping { _ = wake.wait(until: Date(timeIntervalSinceNow: interval)) }
-            wake.unlock()
+            loop.sleep(interval)
         }
     }
 }

@@ -30,8 +30,7 @@ public final class StoreMirror: Sendable {
     private let access: RemoteAccess
     private let logger: Logger
     private let state: Mutex<Status>
-    private let wake = NSCondition()
-    private let control = Mutex<(stopping: Bool, running: Bool)>((false, false))
+    private let loop = BackgroundLoop(name: "scimgit-mirror")
     /// How often HEAD is looked at between pushes.
     private let poll: TimeInterval
 
@@ -47,25 +46,14 @@ public final class StoreMirror: Sendable {
     public var status: Status { state.withLock { $0 } }
 
     public func start() {
-        control.withLock { $0.running = true }
-        let thread = Thread { [self] in
-            run()
-            control.withLock { $0.running = false }
-        }
-        thread.name = "scimgit-mirror"
-        thread.start()
+        loop.start { [self] in run() }
     }
 
     /// Stops after one last push (at most `deadline` for it), so a clean stop leaves the
     /// remote equal to the store when it can be reached.
     public func stop(deadline: Duration = .seconds(5)) {
-        control.withLock { $0.stopping = true }
-        wake.lock(); wake.broadcast(); wake.unlock()
-        let end = ContinuousClock.now + deadline
-        while control.withLock({ $0.running }) && ContinuousClock.now < end { usleep(10_000) }
+        loop.stop(deadline: deadline)
     }
-
-    private var stopping: Bool { control.withLock { $0.stopping } }
 
     private func run() {
         let repository: Repository
@@ -81,7 +69,7 @@ public final class StoreMirror: Sendable {
         var backoff: TimeInterval = 1
         var lastFailureLogged: Date?
         while true {
-            let finalRound = stopping
+            let finalRound = loop.stopping
             let head = store.head
             let tags = (try? repository.references(under: "refs/tags/")) ?? [:]
             if pushedHead.map({ $0 == head }) != true || pushedTags != tags {
@@ -119,13 +107,13 @@ public final class StoreMirror: Sendable {
                         lastFailureLogged = Date()
                     }
                     if finalRound { return }
-                    sleep(backoff)
+                    loop.sleep(backoff)
                     backoff = min(backoff * 2, 60)
                     continue
                 }
             }
             if finalRound { return }
-            sleep(poll)
+            loop.sleep(poll)
         }
     }
 
@@ -138,12 +126,5 @@ public final class StoreMirror: Sendable {
         for name in (previous ?? [:]).keys where tags[name] == nil { refspecs.append(":\(name)") }
         guard !refspecs.isEmpty else { return }
         try repository.push(to: url, refspecs: refspecs, access: access)
-    }
-
-    /// Waits `seconds`, or less when `stop` is called.
-    private func sleep(_ seconds: TimeInterval) {
-        wake.lock()
-        if !stopping { _ = wake.wait(until: Date(timeIntervalSinceNow: seconds)) }
-        wake.unlock()
     }
 }

@@ -143,7 +143,8 @@ enum SCIMRouterFactory {
             paging: configuration.paging,
             bodyReader: RequestBodyReader(maxBodySize: configuration.maxBodySize, maxDepth: configuration.maxJSONDepth),
             baseURLs: BaseURLResolver(configuration: configuration),
-            serviceProvider: configuration.effectiveServiceProvider)
+            serviceProvider: configuration.effectiveServiceProvider,
+            bulkMaxOperations: configuration.bulkMaxOperations)
 
         let router = Router(context: SCIMRequestContext.self, options: [.autoGenerateHeadEndpoints])
         router.add(middleware: RequestIDMiddleware())

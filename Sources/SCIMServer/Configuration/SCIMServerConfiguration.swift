@@ -56,9 +56,13 @@ public struct SCIMServerConfiguration: Sendable {
     /// Default and maximum page sizes for lists and searches (`filter.maxResults`).
     public var paging: PagingLimits
     /// What `/ServiceProviderConfig` advertises. `filter.maxResults` is replaced by
-    /// `paging.maxCount`, bulk is always unsupported and ETags always supported, so the
+    /// `paging.maxCount`, bulk's limits by `bulkMaxOperations` and `maxBodySize`, and ETags
+    /// are always supported, so the
     /// document cannot disagree with the server.
     public var serviceProvider: ServiceProviderSettings
+    /// Most operations one `POST /Bulk` may hold (a bulk request's bytes are bounded by
+    /// `maxBodySize`, advertised as its `maxPayloadSize`).
+    public var bulkMaxOperations = 1000
     /// Value of the `Server` response header; nil sends none.
     public var serverName: String?
 
@@ -133,9 +137,9 @@ public struct SCIMServerConfiguration: Sendable {
         var settings = serviceProvider
         settings.filterSupported = true
         settings.filterMaxResults = paging.maxCount
-        settings.bulkSupported = false
-        settings.bulkMaxOperations = 0
-        settings.bulkMaxPayloadSize = 0
+        settings.bulkSupported = true
+        settings.bulkMaxOperations = bulkMaxOperations
+        settings.bulkMaxPayloadSize = maxBodySize
         settings.etagSupported = true
         settings.patchSupported = true
         return settings

@@ -15,6 +15,8 @@ struct SCIMHandlers: Sendable {
         let bodyReader: RequestBodyReader
         let baseURLs: BaseURLResolver
         let serviceProvider: ServiceProviderSettings
+        /// Most operations one `POST /Bulk` may hold.
+        let bulkMaxOperations: Int
     }
 
     let service: any ResourceService
@@ -41,6 +43,7 @@ struct SCIMHandlers: Sendable {
         case .replace(let type): return try await replace(type, request: request, context: context)
         case .patch(let type): return try await patch(type, request: request, context: context)
         case .delete(let type): return try await delete(type, request: request, context: context)
+        case .bulk: return try await bulk(request: request, context: context)
         case .serviceProviderConfig: return try serviceProviderConfig(request: request)
         case .resourceTypes: return try await resourceTypes(request: request, context: context)
         case .resourceType: return try await resourceType(request: request, context: context)

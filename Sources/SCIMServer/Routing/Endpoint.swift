@@ -17,6 +17,8 @@ enum Endpoint: Sendable, Hashable {
     case delete(ResourceType)
     /// `POST /Users/.search`, or `POST /.search` across all types (nil).
     case search(ResourceType?)
+    /// `POST /Bulk`
+    case bulk
     /// `GET /ServiceProviderConfig`
     case serviceProviderConfig
     /// `GET /ResourceTypes`
@@ -27,7 +29,7 @@ enum Endpoint: Sendable, Hashable {
     case schemas
     /// `GET /Schemas/{id}`
     case schema
-    /// `/Me`, `/Bulk`: answered `501 Not Implemented`.
+    /// `/Me`: answered `501 Not Implemented`.
     case notImplemented(feature: String)
 }
 

@@ -34,6 +34,7 @@ enum SCIMRoutes {
             add(.delete, collection + "/:id", .delete(type))
         }
         add(.post, "/.search", .search(nil))
+        add(.post, "/Bulk", .bulk)
         add(.get, "/ServiceProviderConfig", .serviceProviderConfig, isPublic: true)
         add(.get, "/ResourceTypes", .resourceTypes, isPublic: true)
         add(.get, "/ResourceTypes/:id", .resourceType, isPublic: true)
@@ -41,7 +42,6 @@ enum SCIMRoutes {
         add(.get, "/Schemas/:id", .schema, isPublic: true)
         for method in notImplementedMethods {
             add(method, "/Me", .notImplemented(feature: "/Me"))
-            add(method, "/Bulk", .notImplemented(feature: "/Bulk (bulk operations)"))
         }
         return routes
     }

@@ -11,7 +11,8 @@ import Testing
     @Test func serviceProviderConfigNeedsNoTokenAndReflectsTheConfiguration() async throws {
         let app = try TestServer.application {
             $0.paging = PagingLimits(defaultCount: 50, maxCount: 200)
-            $0.serviceProvider.bulkSupported = true  // the server cannot do bulk: overridden
+            $0.serviceProvider.bulkSupported = false  // the server does bulk: overridden
+            $0.serviceProvider.bulkMaxOperations = 5  // and says its own limit
         }
         try await app.test(.router) { client in
             let response = try await client.scim(.get, "ServiceProviderConfig", token: nil)
@@ -19,7 +20,7 @@ import Testing
             #expect(response.headers[.contentType] == "application/scim+json")
             let json = try response.json
             #expect(json["schemas"] == ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"])
-            #expect(json["bulk"]?["supported"] == false)
+            #expect(json["bulk"] == ["supported": true, "maxOperations": 1000, "maxPayloadSize": 10_485_760])
             #expect(json["filter"]?["supported"] == true)
             #expect(json["filter"]?["maxResults"] == 200)
             #expect(json["etag"]?["supported"] == true)
