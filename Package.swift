@@ -58,6 +58,7 @@ let package = Package(
                 "GitStore", "SCIM", "SCIMService", "CPlatform", "Files",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // HTTP (Hummingbird 2): routes, auth, conditional requests, limits, TLS, logging.

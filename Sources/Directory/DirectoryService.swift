@@ -1,4 +1,5 @@
 import CPlatform
+import Files
 import Foundation
 import GitStore
 import Logging
@@ -18,8 +19,9 @@ public final class DirectoryService: ResourceService {
     private let index: DirectoryIndex
     private let writer: DirectoryWriter
     private let renderer: ResourceRenderer
-    private let resources: StoredResources
-    private let searchEngine: SearchEngine
+    private let reads: DirectoryReads
+    private let history: HistoricalViews
+    private let cursors: CursorWalks
     private let guardian: DeprovisioningGuard?
     private let logger: Logger
 
@@ -48,9 +50,14 @@ public final class DirectoryService: ResourceService {
         logger.info("indexed \(built.order[.user]?.count ?? 0) users and \(built.order[.group]?.count ?? 0) groups in \(ContinuousClock.now - started) (\(source))")
         // Building the index parsed every file; give that memory back to the system.
         _ = scimgit_malloc_trim()
-        renderer = ResourceRenderer(index: index)
-        resources = StoredResources(store: store, index: index)
-        searchEngine = SearchEngine(index: index, store: resources, renderer: renderer, logger: logger)
+        let renderer = ResourceRenderer(index: index)
+        self.renderer = renderer
+        let resources = StoredResources(store: store, index: index)
+        reads = DirectoryReads(
+            resources: resources, renderer: renderer, searchEngine: SearchEngine(index: index, store: resources, renderer: renderer, logger: logger))
+        let cursors = CursorWalks(codec: PageCursorCodec(paths: MetadataPaths(gitDirectory: store.gitDirectory)))
+        self.cursors = cursors
+        history = HistoricalViews(store: store, cursors: cursors, logger: logger)
         let guardian = guardPolicy.map { DeprovisioningGuard.open(store: store, policy: $0, logger: logger) }
         self.guardian = guardian
         writer = DirectoryWriter(
@@ -133,16 +140,7 @@ public final class DirectoryService: ResourceService {
         _ type: ResourceType, id: String, projection: Projection, ifNoneMatch: EntityTagList?, context: Caller
     ) async throws(SCIMError) -> ReadResult {
         try await followHead(context)
-        let kind = try self.kind(type)
-        let id = id.lowercased()
-        guard let bytes = try resources.bytes(kind, id) else {
-            throw SCIMError.notFound("\(type.name) \(id) not found")
-        }
-        // The version is the file's blob id: a 304 is decided before anything is rendered.
-        let version = ResourceVersion.of(bytes)
-        if let ifNoneMatch, ifNoneMatch.matches(version) { return .notModified(version: version) }
-        return .resource(try resources.render(
-            bytes, kind, id, type: type, projection: projection, baseURL: context.baseURL, renderer: renderer, version: version))
+        return try reads.get(type, id: id, projection: projection, ifNoneMatch: ifNoneMatch, baseURL: context.baseURL)
     }
 
     public func currentRegistry(context: Caller) async throws(SCIMError) -> SchemaRegistry {
@@ -152,12 +150,22 @@ public final class DirectoryService: ResourceService {
 
     public func search(_ types: [ResourceType], _ request: SearchRequest, context: Caller) async throws(SCIMError) -> SearchResult {
         try await followHead(context)
-        let baseURL = context.baseURL
-        if searchEngine.readsEveryFile(types, request) {
-            let engine = searchEngine
-            return try await ScanQueue.run { () throws(SCIMError) in try engine.search(types, request, baseURL: baseURL) }
+        if request.cursor != nil {
+            let history = self.history, registry = self.registry
+            return try await cursors.page(types, request, context: context, start: store.head) { commit throws(SCIMError) in
+                try await history.directory(at: commit, registry: registry)
+            }
         }
-        return try searchEngine.search(types, request, baseURL: baseURL)
+        return try await reads.search(types, request, baseURL: context.baseURL)
+    }
+
+    /// Every walk is pinned to a commit (see `CursorWalks`).
+    public var supportsCursorPaging: Bool { true }
+
+    /// The store at a past point, read-only (see `HistoricalViews`).
+    public func asOf(_ point: HistoryPoint, context: Caller) async throws(SCIMError) -> HistoricalService {
+        try await followHead(context)
+        return try await history.view(at: point, registry: registry)
     }
 
     public func create(_ type: ResourceType, document: JSONValue, projection: Projection, context: Caller) async throws(SCIMError) -> ResourceRecord {

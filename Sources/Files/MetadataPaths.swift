@@ -29,6 +29,9 @@ public struct MetadataPaths: Sendable {
     /// The console's history index (commits and what each did), so a restart reads only
     /// the commits since (see `HistoryIndexFile`).
     public var historyIndex: String { MetadataPaths.join(folder, "history-index") }
+    /// The key cursors (RFC 9865 paging) are signed with: a cursor from another store, or
+    /// one a client made up, fails its check (mode 0600).
+    public var cursorKey: String { MetadataPaths.join(folder, "cursor-key") }
     /// Held for its whole life by the process that owns the working tree (`serve`).
     public var ownerLock: String { MetadataPaths.join(folder, "owner.lock") }
     /// One writer at a time (the server, a CLI command): held for each write.

@@ -44,9 +44,31 @@ public protocol ResourceService: Sendable {
     ) async throws(SCIMError) -> ResourceRecord
 
     func delete(_ type: ResourceType, id: String, precondition: EntityTagList?, context: Caller) async throws(SCIMError)
+
+    /// The store as of `point`, for reads. `404` for a point the store's history does not
+    /// hold (an unknown commit or snapshot, a time before the first commit).
+    func asOf(_ point: HistoryPoint, context: Caller) async throws(SCIMError) -> HistoricalService
+
+    /// Whether `search` pages by cursor (RFC 9865) when a request carries one; a service
+    /// that does not would page by index and silently ignore it, so the server refuses.
+    var supportsCursorPaging: Bool { get }
+}
+
+/// Cursor paging's one setting, shared by the store that checks it and the server that
+/// advertises it (`pagination.cursorTimeout`).
+public enum CursorPaging {
+    /// A cursor is valid this long after the page that issued it (seconds).
+    public static let timeoutSeconds = 3600
 }
 
 extension ResourceService {
     /// A service whose schemas never change answers with them.
     public func currentRegistry(context: Caller) async throws(SCIMError) -> SchemaRegistry { registry }
+
+    public var supportsCursorPaging: Bool { false }
+
+    /// A service without history says so.
+    public func asOf(_ point: HistoryPoint, context: Caller) async throws(SCIMError) -> HistoricalService {
+        throw .notImplemented("this store keeps no history to read from")
+    }
 }

@@ -9,8 +9,18 @@ import SCIM
 /// another process, a hand-made commit). A file that is not a valid resource never stops
 /// the server: it is logged and its id answers with a 500 until it is fixed.
 struct Indexer {
-    let store: GitStore
+    /// The working tree's files, or a commit's (an index of the store as it was then).
+    let files: any ResourceFiles
     let logger: Logger
+
+    init(store: GitStore, logger: Logger) {
+        self.init(files: WorkingTreeFiles(store: store), logger: logger)
+    }
+
+    init(files: any ResourceFiles, logger: Logger) {
+        self.files = files
+        self.logger = logger
+    }
 
     /// Reads every user and group file (in parallel) and returns a fresh index state.
     func build() throws -> DirectoryIndex.State {
@@ -19,7 +29,7 @@ struct Indexer {
         // Membership files are `{"type": …}` alone unless a client gave an unusual display:
         // only those few need reading.
         let plain = Set(ResourceKind.all.map { ResourceVersion.blobID(WritePlanner.membershipFile(.init(id: "", kind: $0))) })
-        for (path, blob) in try store.trackedFiles() {
+        for (path, blob) in try files.listing() {
             switch StoreLayout.entry(at: path) {
             case let .resource(kind, id): resources.append((path, id, kind))
             case let .membership(group, member): memberships.append((group, member, path, plain.contains(blob.hex)))
@@ -61,7 +71,7 @@ struct Indexer {
         return state
     }
 
-    /// Re-reads the given paths (their working-tree files) into `state`.
+    /// Re-reads the given paths into `state`.
     func apply(_ paths: [String], to state: inout DirectoryIndex.State) {
         var memberships: [(group: String, member: String, path: String)] = []
         for path in paths {
@@ -72,7 +82,7 @@ struct Indexer {
             }
         }
         for (group, member, path) in memberships {
-            if let bytes = (try? store.readWorkingFile(path)) ?? nil {
+            if let bytes = (try? files.read(path)) ?? nil {
                 state.addMember(member, to: group, kind: state.kind(of: member) ?? .user)
                 state.setMemberDisplay(MemberDisplay.read(bytes), member: member, group: group)
             } else {
@@ -82,7 +92,7 @@ struct Indexer {
     }
 
     private func display(_ path: String) -> MemberDisplay? {
-        ((try? store.readWorkingFile(path)) ?? nil).flatMap(MemberDisplay.read)
+        ((try? files.read(path)) ?? nil).flatMap(MemberDisplay.read)
     }
 
     private func refresh(_ id: String, kind: ResourceKind, path: String, in state: inout DirectoryIndex.State) {
@@ -106,7 +116,7 @@ struct Indexer {
 
     private func read(_ path: String) -> Result<[String: JSONValue], ReadFailure> {
         do {
-            guard let bytes = try store.readWorkingFile(path) else { return .failure(ReadFailure(reason: "missing", missing: true)) }
+            guard let bytes = try files.read(path) else { return .failure(ReadFailure(reason: "missing", missing: true)) }
             guard case let .object(document) = try JSONValue.parse(bytes) else {
                 return .failure(ReadFailure(reason: "not a JSON object"))
             }

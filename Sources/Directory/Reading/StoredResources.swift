@@ -3,20 +3,30 @@ import SCIM
 import SCIMService
 
 /// Reads resources as committed, from their working-tree files: the read path of every
-/// request (no lock, no git: files are replaced atomically).
+/// request (no lock, no git: files are replaced atomically); or from one commit's tree for
+/// a read as of a past point.
 struct StoredResources: Sendable {
-    let store: GitStore
+    let files: any ResourceFiles
     let index: DirectoryIndex
+
+    init(store: GitStore, index: DirectoryIndex) {
+        self.init(files: WorkingTreeFiles(store: store), index: index)
+    }
+
+    init(files: any ResourceFiles, index: DirectoryIndex) {
+        self.files = files
+        self.index = index
+    }
 
     func read(_ kind: ResourceKind, _ id: String) throws(SCIMError) -> StoredDocument? {
         guard StoreLayout.isValidID(id) else { return nil }
-        return try CommittedFiles.read(kind.path(of: id), id: id, kind: kind, store: store, index: index)
+        return try CommittedFiles.read(kind.path(of: id), id: id, kind: kind, files: files, index: index)
     }
 
     /// The resource file's bytes, unparsed (nil: no such resource).
     func bytes(_ kind: ResourceKind, _ id: String) throws(SCIMError) -> [UInt8]? {
         guard StoreLayout.isValidID(id) else { return nil }
-        return try CommittedFiles.readBytes(kind.path(of: id), id: id, store: store, index: index)
+        return try CommittedFiles.readBytes(kind.path(of: id), id: id, files: files, index: index)
     }
 
     /// A resource as the API answers with it by default (no `attributes`): from the file's

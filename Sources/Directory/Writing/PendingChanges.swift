@@ -72,7 +72,7 @@ struct WriteView {
             guard let pendingDocument, pendingDocument.kind == kind else { return nil }
             return pendingDocument
         }
-        return try CommittedFiles.read(kind.path(of: id), id: id, kind: kind, store: store, index: index)
+        return try CommittedFiles.read(kind.path(of: id), id: id, kind: kind, files: WorkingTreeFiles(store: store), index: index)
     }
 
     /// The kind of an existing resource (pending changes included).
@@ -134,16 +134,16 @@ struct GroupMembers: MemberSet {
 
 /// Reads committed resource files for the writer and the readers alike.
 enum CommittedFiles {
-    static func read(_ path: String, id: String, kind: ResourceKind, store: GitStore, index: DirectoryIndex) throws(SCIMError) -> StoredDocument? {
-        guard let bytes = try readBytes(path, id: id, store: store, index: index) else { return nil }
+    static func read(_ path: String, id: String, kind: ResourceKind, files: any ResourceFiles, index: DirectoryIndex) throws(SCIMError) -> StoredDocument? {
+        guard let bytes = try readBytes(path, id: id, files: files, index: index) else { return nil }
         return try parse(bytes, path: path, kind: kind)
     }
 
     /// The file's bytes, unparsed (nil: no such resource).
-    static func readBytes(_ path: String, id: String, store: GitStore, index: DirectoryIndex) throws(SCIMError) -> [UInt8]? {
+    static func readBytes(_ path: String, id: String, files: any ResourceFiles, index: DirectoryIndex) throws(SCIMError) -> [UInt8]? {
         let bytes: [UInt8]?
         do {
-            bytes = try store.readWorkingFile(path)
+            bytes = try files.read(path)
         } catch let error as GitStoreError where error.isBusy {
             throw SCIMError(status: 503, detail: "\(path) is being rewritten; try again")
         } catch {

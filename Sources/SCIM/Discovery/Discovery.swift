@@ -23,6 +23,7 @@ public enum Discovery {
             ]),
         ]
         if let documentation = settings.documentationURI { object["documentationUri"] = .string(documentation) }
+        if let pagination = settings.pagination { object["pagination"] = pagination.json }
         return .object(object)
     }
 

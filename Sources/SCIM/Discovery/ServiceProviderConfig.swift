@@ -15,6 +15,8 @@ public struct ServiceProviderSettings: Sendable, Hashable {
     public var sortSupported: Bool
     public var etagSupported: Bool
     public var authenticationSchemes: [AuthenticationScheme]
+    /// RFC 9865's `pagination` object; nil leaves it out (index paging only, as RFC 7644).
+    public var pagination: PaginationSettings?
 
     public init(
         documentationURI: String? = nil,
@@ -75,5 +77,33 @@ public struct AuthenticationScheme: Sendable, Hashable {
         if let specURI { object["specUri"] = .string(specURI) }
         if let documentationURI { object["documentationUri"] = .string(documentationURI) }
         return .object(object)
+    }
+}
+
+/// How lists page (RFC 9865 §4): by `startIndex` (RFC 7644), by cursor, or both.
+public struct PaginationSettings: Sendable, Hashable {
+    public var cursor: Bool
+    public var index: Bool
+    /// `cursor` or `index`: what a request naming neither gets.
+    public var defaultPaginationMethod: String
+    public var defaultPageSize: Int
+    public var maxPageSize: Int
+    /// The least number of seconds a cursor stays valid between pages.
+    public var cursorTimeout: Int
+
+    public init(cursor: Bool, index: Bool = true, defaultPaginationMethod: String = "index", defaultPageSize: Int, maxPageSize: Int, cursorTimeout: Int) {
+        self.cursor = cursor
+        self.index = index
+        self.defaultPaginationMethod = defaultPaginationMethod
+        self.defaultPageSize = defaultPageSize
+        self.maxPageSize = maxPageSize
+        self.cursorTimeout = cursorTimeout
+    }
+
+    var json: JSONValue {
+        .object([
+            "cursor": .bool(cursor), "index": .bool(index), "defaultPaginationMethod": .string(defaultPaginationMethod),
+            "defaultPageSize": .int(Int64(defaultPageSize)), "maxPageSize": .int(Int64(maxPageSize)), "cursorTimeout": .int(Int64(cursorTimeout)),
+        ])
     }
 }

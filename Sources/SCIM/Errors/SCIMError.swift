@@ -76,6 +76,12 @@ extension SCIMError {
     public static func invalidVers(_ detail: String) -> SCIMError { SCIMError(status: 400, scimType: .invalidVers, detail: detail) }
     /// 400 `sensitive`: sensitive data in a request URI (RFC 7644 §7.5.2; Table 9 lists it under 400).
     public static func sensitive(_ detail: String) -> SCIMError { SCIMError(status: 400, scimType: .sensitive, detail: detail) }
+    /// 400 `invalidCursor` (RFC 9865): a forged, malformed or foreign cursor.
+    public static func invalidCursor(_ detail: String) -> SCIMError { SCIMError(status: 400, scimType: .invalidCursor, detail: detail) }
+    /// 400 `expiredCursor` (RFC 9865): older than the advertised `cursorTimeout`.
+    public static func expiredCursor(_ detail: String) -> SCIMError { SCIMError(status: 400, scimType: .expiredCursor, detail: detail) }
+    /// 400 `invalidCount` (RFC 9865): a walk's `count` changed between pages.
+    public static func invalidCount(_ detail: String) -> SCIMError { SCIMError(status: 400, scimType: .invalidCount, detail: detail) }
 
     /// 400 without a `scimType` (for failures Table 9 has no keyword for).
     public static func badRequest(_ detail: String) -> SCIMError { SCIMError(status: 400, detail: detail) }

@@ -24,4 +24,10 @@ public enum SCIMType: String, Sendable, Hashable, CaseIterable {
     case invalidVers
     /// Sensitive information was passed in a request URI.
     case sensitive
+    /// A `cursor` that this server did not issue for this query (RFC 9865 §2.1).
+    case invalidCursor
+    /// A `cursor` older than `cursorTimeout` (RFC 9865 §2.1).
+    case expiredCursor
+    /// A `count` that differs from the one the cursor's walk started with (RFC 9865 §2.1).
+    case invalidCount
 }

@@ -31,7 +31,20 @@ public struct ListResponse: Sendable, Hashable {
     /// copied in as they are: the same bytes as `json.serialized(.compact)` of the parsed
     /// resources, without parsing any of them.
     public static func serialized(totalResults: Int, startIndex: Int, renderedResources: [[UInt8]]) -> [UInt8] {
-        let members = members(totalResults: totalResults, startIndex: startIndex, itemsPerPage: renderedResources.count)
+        serialized(members(totalResults: totalResults, startIndex: startIndex, itemsPerPage: renderedResources.count), renderedResources)
+    }
+
+    /// A page of a cursor walk (RFC 9865): `nextCursor` unless it is the last page,
+    /// `previousCursor` unless it is the first, and no `startIndex`.
+    public static func serialized(totalResults: Int, nextCursor: String?, previousCursor: String?, renderedResources: [[UInt8]]) -> [UInt8] {
+        var members = members(totalResults: totalResults, startIndex: 1, itemsPerPage: renderedResources.count)
+        members["startIndex"] = nil
+        if let nextCursor { members["nextCursor"] = .string(nextCursor) }
+        if let previousCursor { members["previousCursor"] = .string(previousCursor) }
+        return serialized(members, renderedResources)
+    }
+
+    private static func serialized(_ members: [String: JSONValue], _ renderedResources: [[UInt8]]) -> [UInt8] {
         var writer = JSONWriter(style: .compact, capacity: renderedResources.reduce(256) { $0 + $1.count + 1 })
         writer.writeCompact(members, adding: "Resources", renderedElements: renderedResources)
         return writer.output

@@ -11,12 +11,30 @@ public struct SearchRequest: Sendable, Hashable {
     public var projection: Projection
     public var sort: SortSpec?
     public var paging: Paging
+    /// Cursor paging (RFC 9865): `""` starts a walk, a `nextCursor` continues one; nil pages
+    /// by `startIndex`. The server decodes it: to this module it is an opaque string.
+    public var cursor: String?
 
-    public init(filter: Filter? = nil, projection: Projection = .default, sort: SortSpec? = nil, paging: Paging = Paging()) {
+    public init(filter: Filter? = nil, projection: Projection = .default, sort: SortSpec? = nil, paging: Paging = Paging(), cursor: String? = nil) {
         self.filter = filter
         self.projection = projection
         self.sort = sort
         self.paging = paging
+        self.cursor = cursor
+    }
+
+    /// `cursor` and `startIndex` name two ways of paging: one request uses one.
+    static func checkOneMethod(cursor: String?, startIndex: Int?) throws(SCIMError) {
+        if cursor != nil, startIndex != nil {
+            throw .invalidValue("a request pages by cursor or by startIndex, not both (RFC 9865)")
+        }
+    }
+
+    /// What must stay equal across the pages of one cursor walk (RFC 9865: the same
+    /// query, only the cursor changes): the filter and the sort, which decide what the
+    /// walk returns and in which order.
+    public var walkFingerprint: String {
+        "\(filter?.description ?? "")|\(sort.map { "\($0.path.description) \($0.order)" } ?? "")"
     }
 
     /// From decoded URL query parameters (`%20`/`+` already turned into spaces).
@@ -38,8 +56,11 @@ public struct SearchRequest: Sendable, Hashable {
         if let sortBy = parameter("sortBy"), !sortBy.trimmingWhitespace.isEmpty {
             sort = try SortSpec(sortBy: sortBy, sortOrder: parameter("sortOrder"), for: type)
         }
-        let paging = Paging(startIndex: try integer("startIndex"), count: try integer("count"), limits: limits)
-        self.init(filter: filter, projection: projection, sort: sort, paging: paging)
+        let startIndex = try integer("startIndex")
+        let cursor = parameter("cursor")
+        try SearchRequest.checkOneMethod(cursor: cursor, startIndex: startIndex)
+        let paging = Paging(startIndex: startIndex, count: try integer("count"), limits: limits)
+        self.init(filter: filter, projection: projection, sort: sort, paging: paging, cursor: cursor)
     }
 
     /// From a SearchRequest message body.
@@ -90,8 +111,11 @@ public struct SearchRequest: Sendable, Hashable {
         if let sortBy = try string("sortBy"), !sortBy.trimmingWhitespace.isEmpty {
             sort = try SortSpec(sortBy: sortBy, sortOrder: try string("sortOrder"), for: type)
         }
-        let paging = Paging(startIndex: try integer("startIndex"), count: try integer("count"), limits: limits)
-        self.init(filter: filter, projection: projection, sort: sort, paging: paging)
+        let startIndex = try integer("startIndex")
+        let cursor = try string("cursor")
+        try SearchRequest.checkOneMethod(cursor: cursor, startIndex: startIndex)
+        let paging = Paging(startIndex: startIndex, count: try integer("count"), limits: limits)
+        self.init(filter: filter, projection: projection, sort: sort, paging: paging, cursor: cursor)
     }
 
     /// A decimal integer, optionally signed; values beyond `Int` saturate.

@@ -14,4 +14,8 @@ extension HTTPField.Name {
     static let xFrameOptions = HTTPField.Name("X-Frame-Options")!
     static let xContentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+    /// Reads as of a past point (RFC 7089 Memento): the time asked for, and the time of
+    /// the commit answered from.
+    static let acceptDatetime = HTTPField.Name("Accept-Datetime")!
+    static let mementoDatetime = HTTPField.Name("Memento-Datetime")!
 }

@@ -10,6 +10,7 @@ import SCIM
 /// succeeded stays when a later one fails.
 extension SCIMHandlers {
     func bulk(request: Request, context: SCIMRequestContext) async throws -> Response {
+        try MementoRequest.refuseOnWrite(request)
         let bulk = try BulkRequest(json: try await bodyReader.jsonObject(from: request), maxOperations: settings.bulkMaxOperations)
         let caller = serviceContext(request, context)
         let plan = BulkPlan(bulk.operations)

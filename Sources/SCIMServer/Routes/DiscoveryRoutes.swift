@@ -1,4 +1,5 @@
 import Hummingbird
+import SCIMService
 import SCIM
 
 /// The discovery endpoints (RFC 7644 §4): `/ServiceProviderConfig`, `/ResourceTypes` and
@@ -8,7 +9,11 @@ import SCIM
 extension SCIMHandlers {
     func serviceProviderConfig(request: Request) throws -> Response {
         try refuseFilter(request, endpoint: "/ServiceProviderConfig")
-        return SCIMResponse.json(Discovery.serviceProviderConfig(serviceProvider, baseURL: baseURL(request)))
+        var settings = serviceProvider
+        settings.pagination = PaginationSettings(
+            cursor: service.supportsCursorPaging, defaultPageSize: paging.defaultCount, maxPageSize: paging.maxCount,
+            cursorTimeout: CursorPaging.timeoutSeconds)
+        return SCIMResponse.json(Discovery.serviceProviderConfig(settings, baseURL: baseURL(request)))
     }
 
     func resourceTypes(request: Request, context: SCIMRequestContext) async throws -> Response {

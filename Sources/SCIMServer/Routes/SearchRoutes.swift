@@ -10,8 +10,10 @@ extension SCIMHandlers {
     func list(_ type: ResourceType, request: Request, context: SCIMRequestContext) async throws -> Response {
         let query = try QueryParameters(request.uri.query)
         let searchRequest = try SearchRequest(query: query.dictionary, for: type, limits: paging)
+        try refuseCursorWithout(searchRequest)
+        let (service, headers) = try await reader(request, context)
         let result = try await service.search([type], searchRequest, context: serviceContext(request, context))
-        return SCIMResponse.json(bytes: result.serializedListResponse)
+        return SCIMResponse.json(bytes: result.serializedListResponse, headers: headers)
     }
 
     /// `POST /Users/.search` (one type) or `POST /.search` (every type) with a
@@ -20,7 +22,15 @@ extension SCIMHandlers {
         let body = try await bodyReader.jsonObject(from: request)
         let searchRequest = try SearchRequest(body: body, for: type, limits: paging)
         let types = type.map { [$0] } ?? service.registry.resourceTypes
+        try refuseCursorWithout(searchRequest)
+        let (service, headers) = try await reader(request, context)
         let result = try await service.search(types, searchRequest, context: serviceContext(request, context))
-        return SCIMResponse.json(bytes: result.serializedListResponse)
+        return SCIMResponse.json(bytes: result.serializedListResponse, headers: headers)
+    }
+
+    private func refuseCursorWithout(_ request: SearchRequest) throws(SCIMError) {
+        if request.cursor != nil, !service.supportsCursorPaging {
+            throw .invalidValue("this store does not page by cursor; page with startIndex")
+        }
     }
 }

@@ -78,30 +78,36 @@ final class StoreOperations: Sendable {
         return nil
     }
 
+    /// A gauge by its full name (no namespace or unit parts: the names are written out whole,
+    /// as a dashboard searches for them).
+    private func gauge(_ registry: PrometheusCollectorRegistry, _ name: String, _ help: String, labels: [(String, String)] = []) -> Gauge {
+        registry.makeGauge(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help), labels: labels)
+    }
+
     /// Sets the gauges of this store before a scrape.
     func collect(_ registry: PrometheusCollectorRegistry) {
         let counts = directory.counts
-        registry.makeGauge(name: "scimgit_resources", labels: [("kind", "user")], help: "Resources in the store").set(Double(counts.users))
-        registry.makeGauge(name: "scimgit_resources", labels: [("kind", "group")], help: "Resources in the store").set(Double(counts.groups))
-        registry.makeGauge(name: "scimgit_packs", help: "Pack files in the store's object database").set(Double(directory.store.packCount))
+        gauge(registry, "scimgit_resources", "Resources in the store", labels: [("kind", "user")]).set(Double(counts.users))
+        gauge(registry, "scimgit_resources", "Resources in the store", labels: [("kind", "group")]).set(Double(counts.groups))
+        gauge(registry, "scimgit_packs", "Pack files in the store's object database").set(Double(directory.store.packCount))
         if let resident = PrometheusMetrics.residentBytes {
-            registry.makeGauge(name: "scimgit_resident_memory_bytes", help: "Resident memory of the process: the indexes are most of it").set(resident)
+            gauge(registry, "scimgit_resident_memory_bytes", "Resident memory of the process: the indexes are most of it").set(resident)
         }
         let holding = directory.guardState?.trip != nil
-        registry.makeGauge(name: "scimgit_guard_holding", help: "1 while the deprovisioning guard holds deprovisioning writes").set(holding ? 1.0 : 0.0)
+        gauge(registry, "scimgit_guard_holding", "1 while the deprovisioning guard holds deprovisioning writes").set(holding ? 1.0 : 0.0)
         for (position, mirror) in mirrors.enumerated() {
             let status = mirror.status
             let labels = [("mirror", String(position))]
-            registry.makeGauge(name: "scimgit_mirror_lag_commits", labels: labels, help: "Commits the mirror lacks").set(Double(status.lagCommits))
-            registry.makeGauge(name: "scimgit_mirror_lag_seconds", labels: labels, help: "Seconds since the mirror first lacked a commit").set(status.lagSeconds)
-            registry.makeGauge(name: "scimgit_mirror_failures", labels: labels, help: "Failed pushes since start").set(Double(status.failures))
-            registry.makeGauge(name: "scimgit_mirror_stopped", labels: labels, help: "1 when the mirror stopped (its remote diverged)").set(status.stopped == nil ? 0.0 : 1.0)
+            gauge(registry, "scimgit_mirror_lag_commits", "Commits the mirror lacks", labels: labels).set(Double(status.lagCommits))
+            gauge(registry, "scimgit_mirror_lag_seconds", "Seconds since the mirror first lacked a commit", labels: labels).set(status.lagSeconds)
+            gauge(registry, "scimgit_mirror_failures", "Failed pushes since start", labels: labels).set(Double(status.failures))
+            gauge(registry, "scimgit_mirror_stopped", "1 when the mirror stopped (its remote diverged)", labels: labels).set(status.stopped == nil ? 0.0 : 1.0)
         }
         if let follower {
             let status = follower.status
             let lag = status.lastFetch.map { Date().timeIntervalSince($0) } ?? -1
-            registry.makeGauge(name: "scimgit_replica_lag_seconds", help: "Seconds since the replica's last successful fetch (-1: none yet)").set(status.promoted ? 0 : lag)
-            registry.makeGauge(name: "scimgit_replica", help: "1 while this server is a read replica").set(status.promoted ? 0.0 : 1.0)
+            gauge(registry, "scimgit_replica_lag_seconds", "Seconds since the replica's last successful fetch (-1: none yet)").set(status.promoted ? 0 : lag)
+            gauge(registry, "scimgit_replica", "1 while this server is a read replica").set(status.promoted ? 0.0 : 1.0)
         }
     }
 }
