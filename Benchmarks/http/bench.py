@@ -24,9 +24,15 @@
    that write (its median and worst are the replication lag under write load), next to the
    create rate without mirrors.
 
+8. history: reads as of a past commit (the first builds that commit's indexes, later ones
+   reuse them) and a cursor walk's pages, with resident memory before and after.
+
+ONLY=replication,history runs those phases again on the store of an earlier full run
+(give its WORK) and rewrites the report with their new figures.
+
 Environment: USERS (100000), GROUP_MEMBERS (50000), PEER_USERS (10000), DURATION (10 s per
 workload), CONNECTIONS (8), WORK (a temp folder), TENANTS (1000), TENANT_USERS (100),
-SKIP_PEER=1, SKIP_CEILING=1, SKIP_TENANTS=1, SKIP_REPLICATION=1.
+SKIP_PEER=1, SKIP_CEILING=1, SKIP_TENANTS=1, SKIP_REPLICATION=1, SKIP_HISTORY=1.
 Standard library only; needs wrk and nginx (Debian packages) and scim2-server (PyPI).
 """
 import http.client
@@ -118,7 +124,8 @@ def start_scimgit(store, durability, extra=()):
     port = free_port()
     binary = os.path.join(ROOT, ".build", "release", "scimgit")
     cmd = [binary, "serve", "--repo", store, "--port", str(port), "--token", "bench=" + TOKEN,
-           "--durability", durability, "--log-level", "warning", *extra]
+           "--durability", durability, "--log-level", "warning", "--guard", "off", *extra]
+    # The guard off: the deactivate workload deactivates thousands of users on purpose.
     return Server(cmd, port, "/scim/v2/ServiceProviderConfig", log_name=f"scimgit-{durability}")
 
 
@@ -387,8 +394,15 @@ def tenants_phase(results):
 
 
 def replication_phase(results, store, data):
-    """Replication lag under write load: from a write's 201 to the moment each mirror's
-    branch contains it (measured from outside, by reading the mirror's refs)."""
+    """Replication lag under write load: from the moment HEAD holds a commit (sampled every
+    0.2 s) to the moment each mirror's branch holds it, read from the mirror's refs; next
+    to the same load on the same store without mirrors, just before."""
+    duration = max(DURATION * 2, 10)
+    plain = start_scimgit(store, "durable")
+    wait_quiet()
+    log("replication: durable creates without mirrors...")
+    baseline = wrk(plain.port, "create.lua", data, duration=duration)
+    plain.stop()
     root = os.path.join(WORK, "mirrors")
     shutil.rmtree(root, ignore_errors=True)
     os.makedirs(root)
@@ -427,44 +441,51 @@ def replication_phase(results, store, data):
     while time.time() < deadline and any(ref(m) != head() for m in mirrors.values()):
         time.sleep(0.1)
     lags = {name: [] for name in mirrors}
+    samples = []  # (time, HEAD then), every 0.2 s while the load runs
     stop = threading.Event()
 
-    def probe():
-        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-        headers = {"Authorization": "Bearer " + TOKEN, "Content-Type": "application/scim+json"}
-        n = 0
+    def sample():
         while not stop.is_set():
-            n += 1
-            body = json.dumps({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
-                               "userName": f"probe-{os.getpid()}-{time.time_ns()}-{n}@bench.example"})
-            conn.request("POST", "/scim/v2/Users", body=body, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            acknowledged = time.time()
-            if response.status != 201:
-                continue
-            commit = head()  # HEAD now holds this write (or a later one: the lag is not understated)
-            pending, seen = set(mirrors), {}
-            while pending and time.time() - acknowledged < 120:
-                for name in list(pending):
-                    if contains(mirrors[name], commit, seen):
-                        lags[name].append(time.time() - acknowledged)
-                        pending.discard(name)
-                if pending:
-                    time.sleep(0.005)
+            samples.append((time.time(), head()))
+            time.sleep(0.2)
+
+    def watch(name):
+        """Times each sample until the mirror's branch holds its commit (in order: a
+        mirror holding a commit holds every earlier one)."""
+        seen, position = {}, 0
+        deadline = None
+        while True:
+            if stop.is_set() and deadline is None:
+                deadline = time.time() + 180
+            if position < len(samples):
+                when, commit = samples[position]
+                if contains(mirrors[name], commit, seen):
+                    lags[name].append(time.time() - when)
+                    position += 1
+                    continue
+            elif stop.is_set():
+                return
+            if deadline is not None and time.time() > deadline:
+                return
+            time.sleep(0.02)
 
     wait_quiet()
-    log("replication: durable creates with two mirrors, probing the lag...")
-    thread = threading.Thread(target=probe)
-    thread.start()
-    load = wrk(server.port, "create.lua", data, duration=max(DURATION * 2, 10))
+    log("replication: durable creates with two mirrors, sampling the lag...")
+    threads = [threading.Thread(target=sample)] + [threading.Thread(target=watch, args=(name,)) for name in mirrors]
+    for thread in threads:
+        thread.start()
+    load = wrk(server.port, "create.lua", data, duration=duration)
     stop.set()
-    thread.join()
     end = time.time()
-    while time.time() - end < 120 and any(ref(m) != head() for m in mirrors.values()):
+    for thread in threads:
+        thread.join()
+    final = head()
+    while time.time() - end < 300 and any(ref(m) != final for m in mirrors.values()):
         time.sleep(0.05)
+    caught_up = time.time()
     results["replication"] = {
-        "create": load, "catch_up_seconds": time.time() - end,
+        "create": load, "create_without": baseline, "samples": len(samples),
+        "catch_up_seconds": caught_up - end,
         "lag_ms": {name: sorted(v * 1000 for v in values) for name, values in lags.items()},
     }
     server.stop()
@@ -472,14 +493,63 @@ def replication_phase(results, store, data):
     daemon.wait()
 
 
+def history_phase(results, store, ids):
+    """What reads from history cost at this size: an `asOf` read at a commit 100 writes
+    back (cold: that commit's tree is read; warm: its indexes are kept), and a cursor walk
+    (its first page pins HEAD and builds it)."""
+    server = start_scimgit(store, "durable")
+    headers = {"Authorization": "Bearer " + TOKEN}
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
+
+    def timed(path):
+        start = time.time()
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        body = response.read()
+        if response.status != 200:
+            raise RuntimeError(f"{path}: {response.status} {body[:200]}")
+        return time.time() - start, json.loads(body)
+
+    past = git(store, "rev-parse", "HEAD~100").strip()
+    rss_before = server.rss_mb()
+    cold, _ = timed(f"/scim/v2/Users/{ids[0]}?asOf={past}")
+    warm = statistics.median(timed(f"/scim/v2/Users/{random.choice(ids)}?asOf={past}")[0] for _ in range(50))
+    now = statistics.median(timed(f"/scim/v2/Users/{random.choice(ids)}")[0] for _ in range(50))
+    first, page = timed("/scim/v2/Users?count=100&attributes=id&cursor")
+    later = []
+    for _ in range(50):
+        cursor = urllib.parse.quote(page["nextCursor"], safe="")
+        seconds, page = timed(f"/scim/v2/Users?count=100&attributes=id&cursor={cursor}")
+        later.append(seconds)
+    results["history"] = {
+        "cold_ms": cold * 1000, "warm_ms": warm * 1000, "now_ms": now * 1000, "walk_first_ms": first * 1000,
+        "walk_page_p50_ms": statistics.median(later) * 1000, "walk_page_max_ms": max(later) * 1000,
+        "rss_before_mb": rss_before, "rss_after_mb": server.rss_mb(),
+    }
+    server.stop()
+
+
+def render_history(r):
+    h = r["history"]
+    return "\n".join(["", "## Reads from history", "",
+        f"The same store; one client, sequential requests (same run).", "",
+        "| read | ms |", "|---|---|",
+        f"| GET /Users/{{id}} now | {h['now_ms']:.2f} |",
+        f"| GET /Users/{{id}}?asOf= a commit 100 writes back, first (reads that commit's tree) | {h['cold_ms']:.0f} |",
+        f"| the same, later (its indexes kept) | {h['warm_ms']:.2f} |",
+        f"| cursor walk, first page (pins HEAD, reads its tree) | {h['walk_first_ms']:.0f} |",
+        f"| cursor walk, later pages of 100: median / worst of 50 | {h['walk_page_p50_ms']:.2f} / {h['walk_page_max_ms']:.2f} |",
+        "", f"- resident memory: {h['rss_before_mb']:.0f} MB before, {h['rss_after_mb']:.0f} MB with the two points kept", ""])
+
+
 def render_replication(r):
     rep = r["replication"]
-    without = r["scimgit"]["durable_create"]["rps"]
+    without = rep["create_without"]["rps"]
     lines = ["", "## Replication to git remotes", "",
              "The 100,000-user store served with two `--mirror`s, a bare repository over file:// and `git daemon` on 127.0.0.1 "
-             f"(same run). Durable creates from wrk ({CONNECTIONS} connections) while a probe creates one user at a time and times "
-             "how long after its 201 each mirror's branch holds it (read from the mirror's refs).", "",
-             "| mirror | probes | median ms | p90 ms | worst ms |", "|---|---|---|---|---|"]
+             f"(same run). Durable creates from wrk ({CONNECTIONS} connections, {rep['create']['seconds']:.0f} s); HEAD is sampled every 0.2 s "
+             "and each sample timed until the mirror's branch holds it (read from the mirror's refs).", "",
+             "| mirror | samples | median ms | p90 ms | worst ms |", "|---|---|---|---|---|"]
     for name, label in [("file", "file:// bare repository"), ("daemon", "git daemon over 127.0.0.1")]:
         values = rep["lag_ms"][name]
         if not values:
@@ -488,7 +558,7 @@ def render_replication(r):
         p90 = values[min(len(values) - 1, int(len(values) * 0.9))]
         lines.append(f"| {label} | {len(values)} | {statistics.median(values):.0f} | {p90:.0f} | {values[-1]:.0f} |")
     lines += ["", f"- durable creates with the two mirrors pushing: {rep['create']['rps']:.0f} req/s (p99 {rep['create']['p99_ms']:.1f} ms), "
-              f"{rep['create']['rps'] / without:.2f}× the {without:.0f} req/s of step 2 without mirrors",
+              f"{rep['create']['rps'] / without:.2f}× the {without:.0f} req/s of the same load without mirrors just before",
               f"- both mirrors equal to HEAD {rep['catch_up_seconds']:.2f} s after the load stopped", ""]
     return "\n".join(lines)
 
@@ -527,7 +597,35 @@ def render_tenants(r):
 
 # ---------------------------------------------------------------- main
 
+def only(phases):
+    """Runs some of the later phases again on the store a full run left in WORK, and
+    renders the report with their new figures (`ONLY=replication,history`)."""
+    store, data = os.path.join(WORK, "store"), os.path.join(WORK, "data")
+    with open(os.path.join(WORK, "results.json")) as f:
+        results = json.load(f)
+    run(["swift", "build", "-c", "release", "--product", "scimgit"], cwd=ROOT)
+    ids = open(os.path.join(data, "ids.txt")).read().split()
+    if "replication" in phases:
+        replication_phase(results, store, data)
+    if "history" in phases:
+        history_phase(results, store, ids)
+    with open(os.path.join(WORK, "results.json"), "w") as f:
+        json.dump(results, f, indent=2)
+    report = render(results)
+    if "tenants" in results:
+        report += render_tenants(results)
+    if "replication" in results:
+        report += render_replication(results)
+    if "history" in results:
+        report += render_history(results)
+    with open(os.path.join(ROOT, "Benchmarks", "results.md"), "w") as f:
+        f.write(report)
+    print(report)
+
+
 def main():
+    if os.environ.get("ONLY"):
+        return only(os.environ["ONLY"].split(","))
     log(f"work folder {WORK}; {USERS} users, group of {GROUP_MEMBERS}, peer at {PEER_USERS}, {DURATION}s per workload, {CONNECTIONS} connections")
     os.makedirs(WORK, exist_ok=True)
     run(["swift", "build", "-c", "release", "--product", "scimgit"], cwd=ROOT)
@@ -622,6 +720,9 @@ def main():
     if not os.environ.get("SKIP_REPLICATION"):
         replication_phase(results, store, data)
 
+    if not os.environ.get("SKIP_HISTORY"):
+        history_phase(results, store, ids)
+
     with open(os.path.join(WORK, "results.json"), "w") as f:
         json.dump(results, f, indent=2)
     report = render(results)
@@ -629,6 +730,8 @@ def main():
         report += render_tenants(results)
     if "replication" in results:
         report += render_replication(results)
+    if "history" in results:
+        report += render_history(results)
     with open(os.path.join(ROOT, "Benchmarks", "results.md"), "w") as f:
         f.write(report)
     print(report)

@@ -1,3 +1,4 @@
+import CPlatform
 import GitStore
 import Logging
 import SCIM
@@ -20,6 +21,8 @@ final class HistoricalDirectory: ResourceService {
         let index = DirectoryIndex()
         let state = try Indexer(files: files, logger: logger).build()
         index.write { $0 = state }
+        // Building parsed every file of the commit; give that memory back, as at start.
+        _ = scimgit_malloc_trim()
         let renderer = ResourceRenderer(index: index)
         let resources = StoredResources(files: files, index: index)
         reads = DirectoryReads(

@@ -37,15 +37,21 @@ final class Repacker: @unchecked Sendable {
             return false
         }
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        // What git says on failure goes to the log (its last lines: read as they come, so a
+        // chatty git never blocks on a full pipe).
+        let errors = Pipe()
+        let said = TailBuffer(limit: 2048)
+        errors.fileHandleForReading.readabilityHandler = { handle in said.append(handle.availableData) }
+        process.standardError = errors
         process.terminationHandler = { [weak self] done in
+            errors.fileHandleForReading.readabilityHandler = nil
             guard let self else { return }
             self.lock.lock()
             self.running = nil
             self.finished = true
             self.lock.unlock()
             if done.terminationStatus != 0 {
-                self.logger.warning("git repack exited with status \(done.terminationStatus)")
+                self.logger.warning("git repack exited with status \(done.terminationStatus) (packs are merged at the next one): \(said.text)")
             }
         }
         do {
@@ -90,5 +96,29 @@ final class Repacker: @unchecked Sendable {
     static func countPacks(gitDirectory: String) -> Int {
         let folder = StorePaths.join(gitDirectory, "objects/pack")
         return ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".pack") }.count
+    }
+}
+
+/// The last `limit` bytes written to it, for a child process's error output.
+private final class TailBuffer: @unchecked Sendable {
+    private let limit: Int
+    private let lock = NSLock()
+    private var bytes = Data()
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    func append(_ data: Data) {
+        lock.lock()
+        defer { lock.unlock() }
+        bytes.append(data)
+        if bytes.count > limit { bytes = bytes.suffix(limit) }
+    }
+
+    var text: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "\n", with: "; ")
     }
 }

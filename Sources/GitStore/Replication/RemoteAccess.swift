@@ -28,10 +28,16 @@ public struct RemoteAccess: Sendable {
         return RemoteAccess(token: value("SCIMGIT_MIRROR_TOKEN"), sshKey: value("SCIMGIT_MIRROR_SSH_KEY"), sshHostKey: value("SCIMGIT_MIRROR_SSH_HOST_KEY"))
     }
 
+    /// `ssh://…` or scp-like `git@host:path`.
+    static func isSSH(_ url: String) -> Bool {
+        let lower = url.lowercased()
+        return lower.hasPrefix("ssh://") || (!lower.contains("://") && url.contains(":") && !url.hasPrefix("/"))
+    }
+
     /// Why `url` cannot be used, or nil. Checked at start so a typo fails `serve` at once.
     public static func problem(with url: String, access: RemoteAccess) -> String? {
         let lower = url.lowercased()
-        if lower.hasPrefix("ssh://") || (!lower.contains("://") && url.contains(":") && !url.hasPrefix("/")) {
+        if isSSH(url) {
             if access.sshHostKey == nil {
                 return "an ssh remote needs its host key pinned: set SCIMGIT_MIRROR_SSH_HOST_KEY to the SHA256:… fingerprint `ssh-keygen -lf` prints for the server's key"
             }

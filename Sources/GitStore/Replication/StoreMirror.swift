@@ -33,13 +33,18 @@ public final class StoreMirror: Sendable {
     private let loop = BackgroundLoop(name: "scimgit-mirror")
     /// How often HEAD is looked at between pushes.
     private let poll: TimeInterval
+    /// The least time from one push's start to the next: under a stream of writes, one push
+    /// a second carries everything committed meanwhile, and pushing costs a bounded share
+    /// of the machine (about a quarter of a core at 100,000 users).
+    private let interval: TimeInterval
 
-    public init(store: GitStore, url: String, access: RemoteAccess, logger: Logger, poll: TimeInterval = 0.1) {
+    public init(store: GitStore, url: String, access: RemoteAccess, logger: Logger, poll: TimeInterval = 0.1, interval: TimeInterval = 1) {
         self.store = store
         self.url = url
         self.access = access
         self.logger = logger
         self.poll = poll
+        self.interval = interval
         state = Mutex(Status(remote: RemoteAccess.redacted(url)))
     }
 
@@ -77,6 +82,7 @@ public final class StoreMirror: Sendable {
                     if status.behindSince == nil { status.behindSince = Date() }
                     status.lagCommits = head.map { (try? repository.commitsAhead($0, of: pushedHead ?? nil)) ?? 0 } ?? 0
                 }
+                let started = Date()
                 do {
                     try push(repository, head: head, tags: tags, previous: pushedTags)
                     pushedHead = .some(head)
@@ -91,8 +97,10 @@ public final class StoreMirror: Sendable {
                         status.lagCommits = 0
                         status.lastError = nil
                         // Caught up only if nothing landed while pushing.
-                        status.behindSince = self.store.head == head ? nil : Date()
+                        status.behindSince = self.store.head == head ? nil : started
                     }
+                    let wait = interval - Date().timeIntervalSince(started)
+                    if wait > poll, !finalRound { loop.sleep(wait) }
                 } catch let rejected as PushRejected {
                     let reason = "\(rejected); scimgit never force-pushes: make the remote equal to this store by hand (or give a new, empty one), then restart"
                     state.withLock { $0.stopped = reason; $0.lastError = reason }
@@ -125,6 +133,10 @@ public final class StoreMirror: Sendable {
         for (name, target) in tags where previous?[name] != target { refspecs.append("+\(name):\(name)") }
         for name in (previous ?? [:]).keys where tags[name] == nil { refspecs.append(":\(name)") }
         guard !refspecs.isEmpty else { return }
-        try repository.push(to: url, refspecs: refspecs, access: access)
+        if CommandLinePush.handles(url) {
+            try CommandLinePush.push(root: store.root, url: url, refspecs: refspecs, access: access)
+        } else {
+            try repository.push(to: url, refspecs: refspecs, access: access)
+        }
     }
 }
