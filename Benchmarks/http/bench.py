@@ -597,6 +597,19 @@ def render_tenants(r):
 
 # ---------------------------------------------------------------- main
 
+def write_report(results):
+    """results.json in WORK, and Benchmarks/results.md with every phase that ran."""
+    with open(os.path.join(WORK, "results.json"), "w") as f:
+        json.dump(results, f, indent=2)
+    report = render(results)
+    for phase, part in [("tenants", render_tenants), ("replication", render_replication), ("history", render_history)]:
+        if phase in results:
+            report += part(results)
+    with open(os.path.join(ROOT, "Benchmarks", "results.md"), "w") as f:
+        f.write(report)
+    print(report)
+
+
 def only(phases):
     """Runs some of the later phases again on the store a full run left in WORK, and
     renders the report with their new figures (`ONLY=replication,history`)."""
@@ -609,18 +622,7 @@ def only(phases):
         replication_phase(results, store, data)
     if "history" in phases:
         history_phase(results, store, ids)
-    with open(os.path.join(WORK, "results.json"), "w") as f:
-        json.dump(results, f, indent=2)
-    report = render(results)
-    if "tenants" in results:
-        report += render_tenants(results)
-    if "replication" in results:
-        report += render_replication(results)
-    if "history" in results:
-        report += render_history(results)
-    with open(os.path.join(ROOT, "Benchmarks", "results.md"), "w") as f:
-        f.write(report)
-    print(report)
+    write_report(results)
 
 
 def main():
@@ -723,18 +725,7 @@ def main():
     if not os.environ.get("SKIP_HISTORY"):
         history_phase(results, store, ids)
 
-    with open(os.path.join(WORK, "results.json"), "w") as f:
-        json.dump(results, f, indent=2)
-    report = render(results)
-    if "tenants" in results:
-        report += render_tenants(results)
-    if "replication" in results:
-        report += render_replication(results)
-    if "history" in results:
-        report += render_history(results)
-    with open(os.path.join(ROOT, "Benchmarks", "results.md"), "w") as f:
-        f.write(report)
-    print(report)
+    write_report(results)
 
 
 def machine():

@@ -226,7 +226,9 @@ public final class GitStore: @unchecked Sendable {
             let before = writer.head
             let result = try body(session)
             if !owning && writer.head != before { state.withLock { deferredPaths = writer.lastCommittedPaths } }
-            if writer.mergeRecentPacksIfDue() { readers.invalidate() }
+            // Not while git repack runs: it lists the packs when it starts, and fails
+            // ("could not find pack") when a merge removes one of them under it.
+            if !repacker.isRunning, writer.mergeRecentPacksIfDue() { readers.invalidate() }
             if writer.packsWritten >= 8 {
                 writer.packsWritten = 0
                 if Repacker.countPacks(gitDirectory: gitDirectory) > options.repackThreshold { repacker.start() }
@@ -291,7 +293,7 @@ public final class GitStore: @unchecked Sendable {
     public func mergeRecentPacks() {
         guard (try? ensureOpen()) != nil else { return }
         _ = try? lock.withLock(timeout: .milliseconds(5)) {
-            if writer.mergeRecentPacksIfDue(minimum: 2) { readers.invalidate() }
+            if !repacker.isRunning, writer.mergeRecentPacksIfDue(minimum: 2) { readers.invalidate() }
         }
     }
 

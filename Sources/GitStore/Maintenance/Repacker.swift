@@ -77,6 +77,12 @@ final class Repacker: @unchecked Sendable {
         return value
     }
 
+    var isRunning: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return running != nil
+    }
+
     /// Waits for a running repack (at shutdown, and in tests).
     func wait() {
         lock.lock()
