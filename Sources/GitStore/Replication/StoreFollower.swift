@@ -69,7 +69,13 @@ public final class StoreFollower: Sendable {
             }
         }
         if let out { git_repository_free(out) }
-        _ = try gitCheck(code, "clone \(RemoteAccess.redacted(url))")
+        do {
+            _ = try gitCheck(code, "clone \(RemoteAccess.redacted(url))")
+        } catch {
+            // Most often a bare remote made with git's default branch: its HEAD names
+            // `master`, which scimgit never pushes.
+            throw GitStoreError.notFound("cannot clone \(RemoteAccess.redacted(url)) (\(error)); if it is a mirror, its HEAD must name main: git -C <remote> symbolic-ref HEAD refs/heads/\(branch)")
+        }
         return true
     }
 
