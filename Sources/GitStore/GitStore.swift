@@ -461,6 +461,12 @@ public final class GitStore: @unchecked Sendable {
         try readers.with { try RevisionResolver.resolve(revision, in: $0) }
     }
 
+    /// The last commit at or before `date` on the branch's first-parent history (nil: the
+    /// history starts later).
+    public func commit(atOrBefore date: Date) throws -> ObjectID? {
+        try readers.with { try RevisionResolver.lastCommit(atOrBefore: date, in: $0) }
+    }
+
     public func commitInfo(_ id: ObjectID) throws -> CommitInfo {
         try readers.with { repository in try repository.withCommit(id) { CommitInfo(commit: $0) } }
     }

@@ -82,9 +82,14 @@ final class HistoricalViews: Sendable {
     }
 
     private func lastCommit(atOrBefore date: Date) throws(SCIMError) -> ObjectID {
-        let iso = ISO8601DateFormatter()
-        iso.formatOptions = [.withInternetDateTime]
-        guard let commit = try? store.resolve(iso.string(from: date)) else {
+        let commit: ObjectID?
+        do {
+            commit = try store.commit(atOrBefore: date)
+        } catch {
+            throw SCIMError.internalError("cannot read the store's history: \(error)")
+        }
+        guard let commit else {
+            let iso = ISO8601DateFormatter()
             throw SCIMError.notFound("no commit at or before \(iso.string(from: date)): the store's history starts later")
         }
         return commit

@@ -28,7 +28,7 @@ enum RevisionResolver {
         return ObjectID(git_object_id(commit))
     }
 
-    private static func lastCommit(atOrBefore date: Date, in repository: Repository) throws -> ObjectID? {
+    static func lastCommit(atOrBefore date: Date, in repository: Repository) throws -> ObjectID? {
         guard var current = try repository.headCommit() else { return nil }
         while true {
             let (time, parent) = try repository.withCommit(current) { pointer -> (Date, ObjectID?) in

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The git command line, for what libgit2 1.5 cannot do (fsck, repack). Never on a request
 /// path.
@@ -22,12 +25,16 @@ enum GitCommandLine {
     }
 
     /// Runs git to the end; its status and what it printed (stdout and stderr together).
-    static func run(_ arguments: [String], in root: String) -> (status: Int32, output: String)? {
+    /// `environment` is added to git's; a positive `niceness` runs it below the server's
+    /// threads (background work: a mirror's push).
+    static func run(_ arguments: [String], in root: String, environment: [String: String] = [:], niceness: Int32 = 0) -> (status: Int32, output: String)? {
         guard let process = process(arguments, in: root) else { return nil }
+        if !environment.isEmpty { process.environment = (process.environment ?? [:]).merging(environment) { $1 } }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
         do { try process.run() } catch { return nil }
+        if niceness > 0 { setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(process.processIdentifier), niceness) }
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A mirror's push through the git command line, for file paths, `git://` and https.
 ///
@@ -18,11 +15,7 @@ enum CommandLinePush {
     }
 
     static func push(root: String, url: String, refspecs: [String], access: RemoteAccess) throws {
-        guard let process = GitCommandLine.process(["push", "--porcelain", url] + refspecs, in: root) else {
-            throw GitStoreError.notFound("git is not installed")
-        }
-        var environment = process.environment ?? [:]
-        environment["GIT_TERMINAL_PROMPT"] = "0"
+        var environment = ["GIT_TERMINAL_PROMPT": "0"]
         let lower = url.lowercased()
         if let token = access.token, lower.hasPrefix("https://") || lower.hasPrefix("http://") {
             // Through git's environment configuration, never the command line, which every
@@ -32,26 +25,19 @@ enum CommandLinePush {
             environment["GIT_CONFIG_KEY_0"] = "http.extraHeader"
             environment["GIT_CONFIG_VALUE_0"] = "Authorization: Basic \(credentials)"
         }
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(process.processIdentifier), 10)
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        // `--porcelain`: `!<TAB>from:to<TAB>[rejected] (non-fast-forward)` for a refused ref.
+        guard let (status, text) = GitCommandLine.run(["push", "--porcelain", url] + refspecs, in: root, environment: environment, niceness: 10) else {
+            throw GitStoreError.notFound("cannot run git")
+        }
+        // `--porcelain`: `!<TAB>from:to<TAB>[rejected] (non-fast-forward)` for each ref refused.
         let rejected = text.split(separator: "\n").filter { $0.hasPrefix("!") }.map { line -> (ref: String, status: String) in
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
             return (fields.count > 1 ? String(fields[1]) : String(line), fields.count > 2 ? String(fields[2]) : "rejected")
         }
-        if rejected.contains(where: { $0.status.contains("non-fast-forward") || $0.status.contains("fetch first") || $0.status.contains("rejected") }) {
-            throw PushRejected(refs: rejected)
-        }
-        guard process.terminationStatus == 0 else {
+        if !rejected.isEmpty { throw PushRejected(refs: rejected) }
+        guard status == 0 else {
             let said = text.split(separator: "\n").suffix(3).joined(separator: "; ")
             throw GitStoreError.libgit2(
-                operation: "push to \(RemoteAccess.redacted(url))", code: process.terminationStatus,
+                operation: "push to \(RemoteAccess.redacted(url))", code: status,
                 message: said.replacingOccurrences(of: url, with: RemoteAccess.redacted(url)))
         }
     }
