@@ -212,8 +212,7 @@ public final class DirectoryService: ResourceService {
     // MARK: - Helpers
 
     private func kind(_ type: ResourceType) throws(SCIMError) -> ResourceKind {
-        guard let kind = ResourceKind.of(type) else { throw SCIMError.notFound("no resource type \(type.id)") }
-        return kind
+        try ResourceKind.required(type)
     }
 
     private func render(_ result: WriteResult, projection: Projection, context: Caller, includeMembers: Bool? = nil) throws(SCIMError) -> ResourceRecord {

@@ -85,6 +85,12 @@ public struct ResourceKind: Sendable, Hashable, CustomStringConvertible {
         all.first { $0.entry.typeID == type.id } ?? named(type.id)
     }
 
+    /// The kind of `type`, or the 404 a request for a type this store does not keep gets.
+    static func required(_ type: ResourceType) throws(SCIMError) -> ResourceKind {
+        guard let kind = of(type) else { throw SCIMError.notFound("no resource type \(type.id)") }
+        return kind
+    }
+
     /// The kind whose type id is `typeID`, compared without case (a member's `"type"`).
     public static func named(_ typeID: String) -> ResourceKind? {
         let lowered = typeID.lowercased()

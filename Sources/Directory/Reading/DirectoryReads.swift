@@ -10,7 +10,7 @@ struct DirectoryReads: Sendable {
     let searchEngine: SearchEngine
 
     func get(_ type: ResourceType, id: String, projection: Projection, ifNoneMatch: EntityTagList?, baseURL: String) throws(SCIMError) -> ReadResult {
-        guard let kind = ResourceKind.of(type) else { throw SCIMError.notFound("no resource type \(type.id)") }
+        let kind = try ResourceKind.required(type)
         let id = id.lowercased()
         guard let bytes = try resources.bytes(kind, id) else {
             throw SCIMError.notFound("\(type.name) \(id) not found")

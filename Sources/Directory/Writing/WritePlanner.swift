@@ -52,8 +52,7 @@ struct WritePlanner {
     }
 
     func kind(of type: ResourceType) throws(SCIMError) -> ResourceKind {
-        guard let kind = ResourceKind.of(type) else { throw SCIMError.notFound("no resource type \(type.id)") }
-        return kind
+        try ResourceKind.required(type)
     }
 
     // MARK: - Shared steps
