@@ -157,7 +157,9 @@ struct HostileInputTests {
         let started = Date()
         let response = try await SCIMClient.okta(server).get("/Users?startIndex=1&count=2")
         #expect(response.status == 200)
-        #expect(Date().timeIntervalSince(started) < 1)
+        // Answered long before the 10 s first-request timeout would free anything (a loaded
+        // machine running the whole suite has taken just over a second).
+        #expect(Date().timeIntervalSince(started) < 5)
         _ = idle.count
     }
 }

@@ -26,7 +26,9 @@ import Testing
         let reported = Mutex<Int?>(nil)
         let app = try TestServer.application({ $0.host = "127.0.0.1"; $0.port = 0 }, onServerRunning: { port in reported.withLock { $0 = port } })
         let group = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })))
-        try await withTimeout(.seconds(10)) {
+        // Generous: with the whole suite running on two cores this test has waited 15 s for
+        // a thread before its first step.
+        try await withTimeout(.seconds(60)) {
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
                 while reported.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
