@@ -20,9 +20,10 @@
 
 7. replication: the same store served with two `--mirror`s (a bare repository over
    file:// and `git daemon` on 127.0.0.1), durable creates driven by wrk as in step 2 while
-   a probe creates one user at a time and times how long until each mirror's branch holds
-   that write (its median and worst are the replication lag under write load), next to the
-   create rate without mirrors.
+   HEAD is sampled every 0.2 s and each sample timed until each mirror's branch holds it
+   (its median and worst are the replication lag under write load), next to the create
+   rate without mirrors; then a read replica following the daemon mirror, timed the same
+   way under a second window of the load.
 
 8. history: reads as of a past commit (the first builds that commit's indexes, later ones
    reuse them) and a cursor walk's pages, with resident memory before and after.
@@ -120,13 +121,13 @@ class Server:
                 self.proc.wait()
 
 
-def start_scimgit(store, durability, extra=()):
+def start_scimgit(store, durability, extra=(), log_name=None):
     port = free_port()
     binary = os.path.join(ROOT, ".build", "release", "scimgit")
     cmd = [binary, "serve", "--repo", store, "--port", str(port), "--token", "bench=" + TOKEN,
            "--durability", durability, "--log-level", "warning", "--guard", "off", *extra]
     # The guard off: the deactivate workload deactivates thousands of users on purpose.
-    return Server(cmd, port, "/scim/v2/ServiceProviderConfig", log_name=f"scimgit-{durability}")
+    return Server(cmd, port, "/scim/v2/ServiceProviderConfig", log_name=log_name or f"scimgit-{durability}")
 
 
 def start_peer():
@@ -396,7 +397,8 @@ def tenants_phase(results):
 def replication_phase(results, store, data):
     """Replication lag under write load: from the moment HEAD holds a commit (sampled every
     0.2 s) to the moment each mirror's branch holds it, read from the mirror's refs; next
-    to the same load on the same store without mirrors, just before."""
+    to the same load on the same store without mirrors, just before. Then a read replica
+    following the daemon mirror, under a second window of the same load."""
     duration = max(DURATION * 2, 10)
     plain = start_scimgit(store, "durable")
     wait_quiet()
@@ -409,6 +411,9 @@ def replication_phase(results, store, data):
     mirrors = {"file": os.path.join(root, "file.git"), "daemon": os.path.join(root, "daemon.git")}
     for path in mirrors.values():
         run(["git", "clone", "-q", "--bare", store, path])
+        # As the README's Production section says: git's auto-gc after a push would repack
+        # the whole mirror beside the next pushes (a minute at this size).
+        run(["git", "--git-dir", path, "config", "receive.autogc", "false"])
     daemon_port = free_port()
     daemon = subprocess.Popen(["/usr/lib/git-core/git-daemon", "--reuseaddr", "--export-all", "--enable=receive-pack",
                                f"--base-path={root}", "--listen=127.0.0.1", f"--port={daemon_port}", root],
@@ -426,7 +431,7 @@ def replication_phase(results, store, data):
             return run(["git", "--git-dir", git_dir, "rev-parse", "refs/heads/main"]).stdout.strip()
 
     def contains(git_dir, commit, seen):
-        """Whether the mirror's branch holds `commit`; `seen` caches answers per mirror tip."""
+        """Whether the branch at `git_dir` holds `commit`; `seen` caches answers per tip."""
         tip = ref(git_dir)
         if tip == commit:
             return True
@@ -437,61 +442,83 @@ def replication_phase(results, store, data):
         return seen[key]
 
     head = lambda: ref(os.path.join(store, ".git"))
-    deadline = time.time() + 120
-    while time.time() < deadline and any(ref(m) != head() for m in mirrors.values()):
-        time.sleep(0.1)
-    lags = {name: [] for name in mirrors}
-    samples = []  # (time, HEAD then), every 0.2 s while the load runs
-    stop = threading.Event()
 
-    def sample():
-        while not stop.is_set():
-            samples.append((time.time(), head()))
-            time.sleep(0.2)
+    def window(followers):
+        """One load window: each follower's lag per sample, and when each equalled HEAD
+        after the load stopped (seconds)."""
+        deadline = time.time() + 120
+        while time.time() < deadline and any(ref(m) != head() for m in followers.values()):
+            time.sleep(0.1)
+        lags = {name: [] for name in followers}
+        samples = []  # (time, HEAD then), every 0.2 s while the load runs
+        stop = threading.Event()
 
-    def watch(name):
-        """Times each sample until the mirror's branch holds its commit (in order: a
-        mirror holding a commit holds every earlier one)."""
-        seen, position = {}, 0
-        deadline = None
-        while True:
-            if stop.is_set() and deadline is None:
-                deadline = time.time() + 180
-            if position < len(samples):
-                when, commit = samples[position]
-                if contains(mirrors[name], commit, seen):
-                    lags[name].append(time.time() - when)
-                    position += 1
-                    continue
-            elif stop.is_set():
-                return
-            if deadline is not None and time.time() > deadline:
-                return
-            time.sleep(0.02)
+        def sample():
+            while not stop.is_set():
+                samples.append((time.time(), head()))
+                time.sleep(0.2)
 
-    wait_quiet()
+        def watch(name):
+            """Times each sample until the follower's branch holds its commit (in order:
+            holding a commit means holding every earlier one)."""
+            seen, position = {}, 0
+            deadline = None
+            while True:
+                if stop.is_set() and deadline is None:
+                    deadline = time.time() + 180
+                if position < len(samples):
+                    when, commit = samples[position]
+                    if contains(followers[name], commit, seen):
+                        lags[name].append(time.time() - when)
+                        position += 1
+                        continue
+                elif stop.is_set():
+                    return
+                if deadline is not None and time.time() > deadline:
+                    return
+                time.sleep(0.02)
+
+        wait_quiet()
+        threads = [threading.Thread(target=sample)] + [threading.Thread(target=watch, args=(name,)) for name in followers]
+        for thread in threads:
+            thread.start()
+        load = wrk(server.port, "create.lua", data, duration=duration)
+        stop.set()
+        end = time.time()
+        for thread in threads:
+            thread.join()
+        final = head()
+        caught = {}
+        while time.time() - end < 300 and len(caught) < len(followers):
+            for name, path in followers.items():
+                if name not in caught and ref(path) == final:
+                    caught[name] = time.time() - end
+            time.sleep(0.05)
+        return load, samples, {name: sorted(v * 1000 for v in values) for name, values in lags.items()}, caught
+
     log("replication: durable creates with two mirrors, sampling the lag...")
-    threads = [threading.Thread(target=sample)] + [threading.Thread(target=watch, args=(name,)) for name in mirrors]
-    for thread in threads:
-        thread.start()
-    load = wrk(server.port, "create.lua", data, duration=duration)
-    stop.set()
-    end = time.time()
-    for thread in threads:
-        thread.join()
-    final = head()
-    while time.time() - end < 300 and any(ref(m) != final for m in mirrors.values()):
-        time.sleep(0.05)
-    caught_up = time.time()
+    load, samples, lags, caught = window(mirrors)
     results["replication"] = {
         "create": load, "create_without": baseline, "samples": len(samples),
-        "catch_up_seconds": caught_up - end,
-        "lag_ms": {name: sorted(v * 1000 for v in values) for name, values in lags.items()},
+        "catch_up_seconds": max(caught.values(), default=300), "lag_ms": lags,
     }
+    # A read replica following the daemon mirror at the default --follow-interval, as an
+    # operator would run it — but on this machine, sharing the two cores with the primary.
+    log("replication: a replica cloning the daemon mirror...")
+    replica_store = os.path.join(root, "replica")
+    os.makedirs(replica_store)
+    replica = start_scimgit(replica_store, "durable", ["--replica-of", f"git://127.0.0.1:{daemon_port}/daemon.git"],
+                            log_name="scimgit-replica")
+    log("replication: durable creates with the two mirrors and the replica, sampling its lag...")
+    load, samples, lags, caught = window({"daemon": mirrors["daemon"], "replica": os.path.join(replica_store, ".git")})
+    results["replication"]["replica"] = {
+        "create": load, "samples": len(samples), "lag_ms": lags["replica"], "mirror_lag_ms": lags["daemon"],
+        "catch_up_seconds": caught.get("replica", 300), "clone_seconds": replica.started, "rss_mb": replica.rss_mb(),
+    }
+    replica.stop()
     server.stop()
     daemon.terminate()
     daemon.wait()
-
 
 def history_phase(results, store, ids):
     """What reads from history cost at this size: an `asOf` read at a commit 100 writes
@@ -550,16 +577,28 @@ def render_replication(r):
              f"(same run). Durable creates from wrk ({CONNECTIONS} connections, {rep['create']['seconds']:.0f} s); HEAD is sampled every 0.2 s "
              "and each sample timed until the mirror's branch holds it (read from the mirror's refs).", "",
              "| mirror | samples | median ms | p90 ms | worst ms |", "|---|---|---|---|---|"]
-    for name, label in [("file", "file:// bare repository"), ("daemon", "git daemon over 127.0.0.1")]:
-        values = rep["lag_ms"][name]
+    def lag_row(label, values):
         if not values:
-            lines.append(f"| {label} | 0 | — | — | — |")
-            continue
+            return f"| {label} | 0 | — | — | — |"
         p90 = values[min(len(values) - 1, int(len(values) * 0.9))]
-        lines.append(f"| {label} | {len(values)} | {statistics.median(values):.0f} | {p90:.0f} | {values[-1]:.0f} |")
+        return f"| {label} | {len(values)} | {statistics.median(values):.0f} | {p90:.0f} | {values[-1]:.0f} |"
+
+    for name, label in [("file", "file:// bare repository"), ("daemon", "git daemon over 127.0.0.1")]:
+        lines.append(lag_row(label, rep["lag_ms"].get(name, [])))
     lines += ["", f"- durable creates with the two mirrors pushing: {rep['create']['rps']:.0f} req/s (p99 {rep['create']['p99_ms']:.1f} ms), "
               f"{rep['create']['rps'] / without:.2f}× the {without:.0f} req/s of the same load without mirrors just before",
-              f"- both mirrors equal to HEAD {rep['catch_up_seconds']:.2f} s after the load stopped", ""]
+              f"- both mirrors equal to HEAD {rep['catch_up_seconds']:.2f} s after the load stopped"]
+    if "replica" in rep:
+        replica = rep["replica"]
+        lines += ["", "A read replica (`--replica-of` the daemon mirror, the default `--follow-interval` of 2 s) under a second window of "
+                  "the same load; its lag counts from the primary's HEAD, so it includes the mirror's. It runs on the same two cores "
+                  "as the primary, the mirrors and wrk.", "",
+                  "| follower | samples | median ms | p90 ms | worst ms |", "|---|---|---|---|---|",
+                  lag_row("git daemon mirror", replica["mirror_lag_ms"]), lag_row("read replica following it", replica["lag_ms"]), "",
+                  f"- durable creates meanwhile: {replica['create']['rps']:.0f} req/s, {replica['create']['rps'] / without:.2f}× the load without mirrors",
+                  f"- the replica equal to HEAD {replica['catch_up_seconds']:.2f} s after the load stopped; its clone and first start took "
+                  f"{replica['clone_seconds']:.0f} s, its resident memory {replica['rss_mb']:.0f} MB"]
+    lines.append("")
     return "\n".join(lines)
 
 

@@ -97,6 +97,58 @@ struct ReplicationTests {
         while again.isRunning { try await Task.sleep(for: .milliseconds(20)) }
     }
 
+    /// git-http-backend behind Basic auth (`scripts/git-http-server.py`), as a git host
+    /// serves an https remote; plain http here, so only TLS itself goes untested.
+    private func httpGitHost(_ remotes: TemporaryFolder, user: String, token: String) async throws -> (Process, Int) {
+        let host = Process()
+        host.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        host.arguments = ["python3", repositoryRoot().appendingPathComponent("scripts/git-http-server.py").path, remotes.path, user, token]
+        // Not the test's own output: an orphaned host would keep `swift test`'s pipe open.
+        host.standardOutput = FileHandle.nullDevice
+        host.standardError = FileHandle.nullDevice
+        try host.run()
+        var port: Int?
+        #expect(try await Operations.eventually {
+            port = (try? String(contentsOfFile: remotes.path + "/port", encoding: .utf8)).flatMap { Int($0) }
+            return port != nil
+        }, "the git host starts")
+        return (host, try #require(port))
+    }
+
+    @Test func aMirrorOverHTTPSendsTheTokenFromTheEnvironmentAndNowhereElse() async throws {
+        let remotes = TemporaryFolder()
+        let mirror = try bareRepository(remotes)
+        let refused = try bareRepository(remotes, "refused.git")
+        let token = "mirror-token-5f3a9c0e7b21d4"
+        let (host, port) = try await httpGitHost(remotes, user: "oauth2", token: token)
+        // SIGKILL: the test runner's children inherit an ignored SIGTERM.
+        defer { kill(host.processIdentifier, SIGKILL) }
+        let server = try ServerProcess(
+            ["--mirror", "http://oauth2@127.0.0.1:\(port)/mirror.git"], durability: "durable", environment: ["SCIMGIT_MIRROR_TOKEN": token])
+        _ = try await createUsers(.okta(server), "http", 5)
+        let expected = try storeHead(server)
+        #expect(try await Operations.eventually { head(of: mirror) == expected }, "over http:\n\(server.log)")
+        let requests = try String(contentsOfFile: remotes.path + "/requests.log", encoding: .utf8)
+        #expect(requests.contains("POST /mirror.git/git-receive-pack auth=ok"), "\(requests)")
+        #expect(!requests.contains("auth=none") && !requests.contains("auth=wrong"), "every request carried the token: \(requests)")
+        // The token is in no log line, no metric, no config of the store.
+        let config = try git(["config", "--list", "--show-origin"], in: server.store)
+        let metrics = try await scrape(server).text
+        for (name, text) in [("log", server.log), ("metrics", metrics), ("config", config)] {
+            #expect(!text.contains(token), "the token leaked into the \(name)")
+        }
+
+        // A wrong token is a failed push, retried, logged without the token; writes go on.
+        let wrong = "wrong-token-88c1e0a4f9"
+        let other = try ServerProcess(
+            ["--mirror", "http://oauth2@127.0.0.1:\(port)/refused.git"], durability: "durable", environment: ["SCIMGIT_MIRROR_TOKEN": wrong])
+        _ = try await createUsers(.okta(other), "refused", 2)
+        #expect(try await Operations.eventually { (try await scrape(other)).value("scimgit_mirror_failures", ["mirror": "0"]) ?? 0 >= 1 }, "\(other.log)")
+        #expect(other.log.contains("push failed"))
+        #expect(!other.log.contains(wrong))
+        #expect(head(of: refused) == nil, "nothing reached the remote")
+    }
+
     @Test func aDivergedMirrorIsNeverOverwritten() async throws {
         let remotes = TemporaryFolder()
         let mirror = try bareRepository(remotes)
@@ -145,6 +197,14 @@ struct ReplicationTests {
         let metrics = try await scrape(replica)
         #expect(metrics.value("scimgit_replica", [:]) == 1)
         #expect((metrics.value("scimgit_replica_lag_seconds", [:]) ?? 99) < 5)
+
+        // Snapshots taken and deleted on the primary come and go on the replica.
+        #expect(try scimgit(["snapshot", "create", "kept", "--repo", primary.store]).status == 0)
+        #expect(try scimgit(["snapshot", "create", "dropped", "--repo", primary.store]).status == 0)
+        #expect(try await Operations.eventually { head(of: replica.store + "/.git", "refs/tags/dropped") != nil }, "\(replica.log)")
+        #expect(try scimgit(["snapshot", "delete", "dropped", "--repo", primary.store]).status == 0)
+        #expect(try await Operations.eventually { head(of: replica.store + "/.git", "refs/tags/dropped") == nil }, "the deleted snapshot leaves the replica: \(replica.log)")
+        #expect(head(of: replica.store + "/.git", "refs/tags/kept") != nil)
 
         // Writes are refused, with a SCIM error naming it a replica; nothing is committed.
         let commits = try git(["rev-list", "--count", "HEAD"], in: replica.store)

@@ -30,13 +30,16 @@ extension Repository {
         if !state.rejected.isEmpty { throw PushRejected(refs: state.rejected) }
     }
 
-    /// Fetches `refspecs` from `url` into this repository's objects and refs.
+    /// Fetches `refspecs` from `url` into this repository's objects and refs, removing the
+    /// local refs under a refspec's destination whose source the remote no longer has (a
+    /// snapshot deleted on the primary leaves the replica too).
     func fetch(from url: String, refspecs: [String], access: RemoteAccess) throws {
         let (code, state) = try withRemote(url, access: access) { remote, callbacks in
             var options = git_fetch_options()
             git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION))
             options.callbacks = callbacks
             options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
+            options.prune = GIT_FETCH_PRUNE
             return withStringArray(refspecs) { array in git_remote_fetch(remote, &array, &options, "scimgit: follow") }
         }
         try check(code, state, "fetch from \(RemoteAccess.redacted(url))")

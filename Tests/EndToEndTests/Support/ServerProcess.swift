@@ -19,6 +19,8 @@ final class ServerProcess: @unchecked Sendable {
     /// Set for a server of many organisations (`serve --tenants ROOT`): each tenant's own
     /// tokens, no `--token`.
     let tenantsRoot: String?
+    /// Added to the server's environment (a mirror's `SCIMGIT_MIRROR_TOKEN`…).
+    let environment: [String: String]
 
     static let oktaToken = "okta-secret-0123456789abcdef"
     static let entraToken = "entra-secret-0123456789abcdef"
@@ -35,8 +37,9 @@ final class ServerProcess: @unchecked Sendable {
 
     init(
         _ extraArguments: [String] = [], durability: String = "fast", storePath: String? = nil, openFileLimit: (soft: Int, hard: Int)? = nil,
-        tenantsRoot: String? = nil
+        tenantsRoot: String? = nil, environment: [String: String] = [:]
     ) throws {
+        self.environment = environment
         self.extraArguments = extraArguments + ["--durability", durability]
         self.openFileLimit = openFileLimit
         self.tenantsRoot = tenantsRoot
@@ -68,7 +71,7 @@ final class ServerProcess: @unchecked Sendable {
         }
         var environment = ProcessInfo.processInfo.environment
         environment["SCIMGIT_TOKENS"] = nil
-        process.environment = environment
+        process.environment = environment.merging(self.environment) { $1 }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
