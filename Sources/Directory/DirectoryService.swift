@@ -45,7 +45,7 @@ public final class DirectoryService: ResourceService {
         self.index = index
         let indexer = Indexer(store: store, logger: logger)
         let started = ContinuousClock.now
-        let (built, source) = try DirectoryService.startingIndex(store: store, indexer: indexer, logger: logger)
+        let (built, source) = try StartingIndex.load(store: store, indexer: indexer, logger: logger)
         index.write { $0 = built }
         logger.info("indexed \(built.order[.user]?.count ?? 0) users and \(built.order[.group]?.count ?? 0) groups in \(ContinuousClock.now - started) (\(source))")
         // Building the index parsed every file; give that memory back to the system.
@@ -81,25 +81,6 @@ public final class DirectoryService: ResourceService {
             }
         }
         try store.close()
-    }
-
-    /// The indexes to start from: the snapshot a clean shutdown saved, brought up to HEAD
-    /// with the tree diff, or else built from every file.
-    private static func startingIndex(store: GitStore, indexer: Indexer, logger: Logger) throws -> (DirectoryIndex.State, String) {
-        let path = IndexSnapshot.path(gitDirectory: store.gitDirectory)
-        if let head = store.head, let snapshot = IndexSnapshot.load(from: path) {
-            do {
-                var state = snapshot.state
-                if snapshot.head != head {
-                    let changed = try StoreLayout.ownedFolders.flatMap { try store.diff(from: snapshot.head, to: head, under: $0).map(\.path) }
-                    indexer.apply(changed, to: &state)
-                }
-                return (state, snapshot.head == head ? "from the snapshot" : "from the snapshot of \(snapshot.head.short) and the diff to HEAD")
-            } catch {
-                logger.warning("the index snapshot does not fit this store (\(error)); reading every file")
-            }
-        }
-        return (try indexer.build(), "from every file")
     }
 
     /// The schemas requests are checked against: the base registry and the store's own,

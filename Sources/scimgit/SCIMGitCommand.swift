@@ -17,7 +17,7 @@ struct SCIMGitCommand: AsyncParsableCommand {
         """,
         version: Version.current,
         subcommands: [
-            InitCommand.self, ServeCommand.self, TenantCommand.self, TokenCommand.self, LogCommand.self, DiffCommand.self, SnapshotCommand.self,
+            InitCommand.self, ServeCommand.self, ImportCommand.self, TenantCommand.self, TokenCommand.self, LogCommand.self, DiffCommand.self, SnapshotCommand.self,
             SyncsCommand.self, GuardCommand.self, RollbackCommand.self, RevertCommand.self, VerifyCommand.self, SchemaCommand.self, PromoteCommand.self,
         ]
     )

@@ -72,6 +72,50 @@ extension DirectoryIndex.State {
         broken[id] = nil
     }
 
+    /// Many upserts at once (a batch committed, HEAD moved by an import or a rollback), in
+    /// creation order. New resources that do not simply append are merged into the
+    /// creation-order lists in one pass, instead of one search and one array shift each.
+    mutating func upsert(_ batch: [(id: String, summary: ResourceSummary)]) {
+        let sorted = batch.sorted { ($0.summary.created, $0.id) < ($1.summary.created, $1.id) }
+        var inserted: [ResourceKind: [String]] = [:]
+        for (id, summary) in sorted {
+            if summaries[id] != nil {
+                upsert(id, summary)
+            } else {
+                summaries[id] = summary
+                addKeys(id, summary)
+                broken[id] = nil
+                inserted[summary.kind, default: []].append(id)
+            }
+        }
+        for (kind, ids) in inserted { mergeIntoOrder(ids, kind: kind) }
+    }
+
+    /// Merges `ids` (sorted by creation, their summaries stored) into the kind's order.
+    private mutating func mergeIntoOrder(_ ids: [String], kind: ResourceKind) {
+        let existing = order[kind] ?? []
+        order[kind] = nil
+        let summaries = self.summaries
+        func key(_ id: String) -> (Int64, String) { (summaries[id]?.created ?? 0, id) }
+        if let last = existing.last, let first = ids.first, key(last) > key(first) {
+            var merged: [String] = []
+            merged.reserveCapacity(existing.count + ids.count)
+            var left = 0, right = 0
+            while left < existing.count && right < ids.count {
+                if key(existing[left]) <= key(ids[right]) {
+                    merged.append(existing[left]); left += 1
+                } else {
+                    merged.append(ids[right]); right += 1
+                }
+            }
+            merged += existing[left...]
+            merged += ids[right...]
+            order[kind] = merged
+        } else {
+            order[kind] = existing + ids
+        }
+    }
+
     mutating func remove(_ id: String) {
         guard let old = summaries.removeValue(forKey: id) else { return }
         removeKeys(id, old)

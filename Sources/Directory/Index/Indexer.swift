@@ -39,26 +39,17 @@ struct Indexer {
         let toRead = resources
         // Each worker keeps only the summary: holding 100,000 parsed documents at once would
         // cost hundreds of MB that malloc never gives back.
-        let parsed = ParallelResults<Result<ResourceSummary, ReadFailure>>(count: resources.count)
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
-        let chunk = max(1, (resources.count + workers - 1) / workers)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let start = worker * chunk
-            guard start < toRead.count else { return }
-            for position in start..<min(toRead.count, start + chunk) {
-                parsed.set(position, read(toRead[position].path).map { ResourceSummary(kind: toRead[position].kind, document: $0) })
-            }
+        let parsed = parallelMap(toRead.count) { position in
+            read(toRead[position].path).map { ResourceSummary(kind: toRead[position].kind, document: $0) }
         }
         var state = DirectoryIndex.State()
         for (position, resource) in resources.enumerated() {
-            switch parsed.get(position) {
-            case let .success(summary)?:
+            switch parsed[position] {
+            case let .success(summary):
                 state.insertUnordered(resource.id, summary)
-            case let .failure(failure)?:
+            case let .failure(failure):
                 state.broken[resource.id] = resource.path
                 logger.error("cannot read \(resource.path): \(failure.reason); it answers 500 until fixed (see scimgit verify)")
-            case nil:
-                continue
             }
         }
         state.sortOrder()
@@ -73,14 +64,36 @@ struct Indexer {
 
     /// Re-reads the given paths into `state`.
     func apply(_ paths: [String], to state: inout DirectoryIndex.State) {
+        var resources: [(id: String, kind: ResourceKind, path: String)] = []
         var memberships: [(group: String, member: String, path: String)] = []
         for path in paths {
             switch StoreLayout.entry(at: path) {
-            case let .resource(kind, id): refresh(id, kind: kind, path: path, in: &state)
+            case let .resource(kind, id): resources.append((id, kind, path))
             case let .membership(group, member): memberships.append((group, member, path))
             case nil: continue
             }
         }
+        // An import or a large rollback changes many files: read them on every core.
+        let toRead = resources
+        let summary: @Sendable (Int) -> Result<ResourceSummary, ReadFailure> = { position in
+            read(toRead[position].path).map { ResourceSummary(kind: toRead[position].kind, document: $0) }
+        }
+        let outcomes = toRead.count >= 64 ? parallelMap(toRead.count, summary) : toRead.indices.map(summary)
+        var upserts: [(id: String, summary: ResourceSummary)] = []
+        for (resource, outcome) in zip(resources, outcomes) {
+            switch outcome {
+            case let .success(summary):
+                upserts.append((resource.id, summary))
+            case let .failure(failure) where failure.missing:
+                state.remove(resource.id)
+                state.broken[resource.id] = nil
+            case let .failure(failure):
+                state.remove(resource.id)
+                state.broken[resource.id] = resource.path
+                logger.error("cannot read \(resource.path): \(failure.reason); it answers 500 until fixed (see scimgit verify)")
+            }
+        }
+        state.upsert(upserts)
         for (group, member, path) in memberships {
             if let bytes = (try? files.read(path)) ?? nil {
                 state.addMember(member, to: group, kind: state.kind(of: member) ?? .user)
@@ -93,20 +106,6 @@ struct Indexer {
 
     private func display(_ path: String) -> MemberDisplay? {
         ((try? files.read(path)) ?? nil).flatMap(MemberDisplay.read)
-    }
-
-    private func refresh(_ id: String, kind: ResourceKind, path: String, in state: inout DirectoryIndex.State) {
-        switch read(path) {
-        case let .success(document):
-            state.upsert(id, ResourceSummary(kind: kind, document: document))
-        case let .failure(failure) where failure.missing:
-            state.remove(id)
-            state.broken[id] = nil
-        case let .failure(failure):
-            state.remove(id)
-            state.broken[id] = path
-            logger.error("cannot read \(path): \(failure.reason); it answers 500 until fixed (see scimgit verify)")
-        }
     }
 
     struct ReadFailure: Error {
@@ -125,24 +124,6 @@ struct Indexer {
             return .failure(ReadFailure(reason: "\(error)"))
         }
     }
-}
-
-/// A fixed-size array that parallel workers fill, each its own slots.
-final class ParallelResults<T>: @unchecked Sendable {
-    private var values: [T?]
-    private let lock = NSLock()
-
-    init(count: Int) {
-        values = Array(repeating: nil, count: count)
-    }
-
-    func set(_ position: Int, _ value: T) {
-        lock.lock()
-        values[position] = value
-        lock.unlock()
-    }
-
-    func get(_ position: Int) -> T? { values[position] }
 }
 
 extension DirectoryIndex.State {

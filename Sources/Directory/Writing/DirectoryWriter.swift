@@ -253,7 +253,6 @@ final class DirectoryWriter: @unchecked Sendable {
 
     /// Makes a committed batch visible to readers.
     static func publish(_ pending: PendingChanges, to state: inout DirectoryIndex.State) {
-        // In creation order, so new resources append to the creation-order lists.
         var upserts: [(id: String, summary: ResourceSummary)] = []
         for (id, stored) in pending.documents {
             if let stored {
@@ -262,9 +261,7 @@ final class DirectoryWriter: @unchecked Sendable {
                 state.remove(id)
             }
         }
-        for (id, summary) in upserts.sorted(by: { ($0.summary.created, $0.id) < ($1.summary.created, $1.id) }) {
-            state.upsert(id, summary)
-        }
+        state.upsert(upserts)
         for (group, changes) in pending.memberships {
             for (member, kind) in changes {
                 if let kind { state.addMember(member, to: group, kind: kind) } else { state.removeMember(member, from: group) }

@@ -25,11 +25,24 @@ extension WritePlanner {
     }
 
     func createGroup(_ type: ResourceType, _ body: JSONValue, _ view: inout WriteView, _ context: Caller) throws(SCIMError) -> PlannedWrite {
+        let id = WritePlanner.newID()
+        let (stored, added, files) = try newGroup(type, body, id: id, created: nil, &view)
+        let subject = "Create group \(CommitMessage.quote(stored.name))" + (added.isEmpty ? "" : " with \(CommitMessage.plural(added.count, "member"))")
+        var message = CommitMessage(subject: subject, operation: "POST", resource: "Group/\(id)", name: stored.name, context: context)
+        message.addChanges(AttributeDiff.changes(from: nil, to: withoutMeta(stored.document), as: type))
+        addMemberLines(&message, added: added.map(\.id), removed: [], view)
+        return PlannedWrite(changes: files, message: message, result: WriteResult(type: type, id: id, stored: stored))
+    }
+
+    /// A new group validated, stamped, checked unique, its members resolved, and put in
+    /// `view`: what a POST and an import share. Returns its files (the group's and one per member).
+    func newGroup(
+        _ type: ResourceType, _ body: JSONValue, id: String, created: String?, _ view: inout WriteView
+    ) throws(SCIMError) -> (StoredDocument, [ResolvedMember], [String: FileChange]) {
         let validated = try validator.validate(body, as: type)
         guard case var .object(attributes) = validated.resource else { throw SCIMError.invalidSyntax("a Group must be a JSON object") }
         let requested = attributes.removeValue(forKey: "members")?.arrayValue ?? []
-        let id = WritePlanner.newID()
-        let stored = StoredDocument(kind: .group, document: stamped(attributes, id: id, type: type, created: nil))
+        let stored = StoredDocument(kind: .group, document: stamped(attributes, id: id, type: type, created: created))
         try checkUnique(stored, id: id, type: type, view)
         let added = try resolveMembers(requested, group: id, view)
         view.pending.put(id, stored, previousName: nil)
@@ -38,11 +51,7 @@ extension WritePlanner {
             files[StoreLayout.membershipPath(group: id, member: member.id)] = .write(WritePlanner.membershipFile(member))
             view.pending.setMember(member.id, of: id, kind: member.kind, display: member.display)
         }
-        let subject = "Create group \(CommitMessage.quote(stored.name))" + (added.isEmpty ? "" : " with \(CommitMessage.plural(added.count, "member"))")
-        var message = CommitMessage(subject: subject, operation: "POST", resource: "Group/\(id)", name: stored.name, context: context)
-        message.addChanges(AttributeDiff.changes(from: nil, to: withoutMeta(stored.document), as: type))
-        addMemberLines(&message, added: added.map(\.id), removed: [], view)
-        return PlannedWrite(changes: files, message: message, result: WriteResult(type: type, id: id, stored: stored))
+        return (stored, added, files)
     }
 
     func replaceGroup(

@@ -8,16 +8,35 @@ import SCIMService
 extension WritePlanner {
     func createUser(_ type: ResourceType, _ body: JSONValue, _ view: inout WriteView, _ context: Caller) throws(SCIMError) -> PlannedWrite {
         let kind = try kind(of: type)
-        let validated = try validator.validate(body, as: type)
-        guard case let .object(attributes) = validated.resource else { throw SCIMError.invalidSyntax("a \(type.name) must be a JSON object") }
-        let stored = StoredDocument(kind: kind, document: stamped(attributes, id: WritePlanner.newID(), type: type, created: nil))
-        let id = stored.document["id"]!.stringValue!
-        try checkUnique(stored, id: id, type: type, view)
-        view.pending.put(id, stored, previousName: nil)
+        let id = WritePlanner.newID()
+        let stored = try newUser(type, body, id: id, created: nil, &view)
         var message = CommitMessage(
             subject: "Create \(kind.noun) \(CommitMessage.quote(stored.name))", operation: "POST", resource: "\(kind.typeID)/\(id)", name: stored.name, context: context)
         message.addChanges(AttributeDiff.changes(from: nil, to: withoutMeta(stored.document), as: type))
         return PlannedWrite(changes: [kind.path(of: id): .write(stored.bytes)], message: message, result: WriteResult(type: type, id: id, stored: stored))
+    }
+
+    /// A new user validated, stamped, checked unique and put in `view`: what a POST and an
+    /// import share (an import keeps the id and creation time a record came with).
+    func newUser(_ type: ResourceType, _ body: JSONValue, id: String, created: String?, _ view: inout WriteView) throws(SCIMError) -> StoredDocument {
+        let stored = try preparedUser(type, body, id: id, created: created)
+        try admit(stored, id: id, type: type, &view)
+        return stored
+    }
+
+    /// The part of a new user that depends on nothing stored: validated and stamped (an
+    /// import prepares many at once, on every core).
+    func preparedUser(_ type: ResourceType, _ body: JSONValue, id: String, created: String?) throws(SCIMError) -> StoredDocument {
+        let kind = try kind(of: type)
+        let validated = try validator.validate(body, as: type)
+        guard case let .object(attributes) = validated.resource else { throw SCIMError.invalidSyntax("a \(type.name) must be a JSON object") }
+        return StoredDocument(kind: kind, document: stamped(attributes, id: id, type: type, created: created))
+    }
+
+    /// A prepared new resource checked unique against `view`, then put in it.
+    func admit(_ stored: StoredDocument, id: String, type: ResourceType, _ view: inout WriteView) throws(SCIMError) {
+        try checkUnique(stored, id: id, type: type, view)
+        view.pending.put(id, stored, previousName: nil)
     }
 
     func replaceUser(

@@ -94,8 +94,15 @@ extension Writer {
         newHead: ObjectID, newTree: ObjectID, newObjects: [PackFileWriter.Object], finalStates: [String: FinalState],
         subject: String, touched: inout Bool
     ) throws {
+        let started = ContinuousClock.now
+        // Where a large batch (an import, a big rollback) spends its time, for whoever asks.
+        let large = finalStates.count >= WorkingTreeBatch.parallelFrom
+        func step(_ name: String) {
+            if large { logger.debug("commit of \(finalStates.count) files: \(name) after \(ContinuousClock.now - started)") }
+        }
         try inject(.objects)
         let pack = try writePack(newObjects)
+        step("pack written")
         var written: [WrittenFile] = []
         var movingBranch = false
         do {
@@ -103,9 +110,11 @@ extension Writer {
                 try inject(.workingTree)
                 touched = true
                 written = try applyToWorkingTree(finalStates)
+                step("working tree written")
             }
             // Objects (and files) on disk before the branch can point at them.
             if options.durability == .durable { try fileSystem.sync() }
+            step("flushed")
 
             try inject(.reference)
             movingBranch = true
@@ -129,6 +138,7 @@ extension Writer {
         headTree = newTree
         fingerprint = HeadFingerprint.read(gitDirectory: gitDirectory, branchReference: branchReference)
         if ownsWorkingTree { recordInIndex(written) }
+        step("branch moved, index updated")
         lastCommittedPaths = Array(finalStates.keys)
         packsWritten += 1
         remember(pack)
@@ -223,19 +233,49 @@ extension Writer {
         written.reserveCapacity(states.count)
         // Removals first: a path that was a file (or a link) may become a folder.
         let ordered = states.sorted { ($0.value.isAbsent ? 0 : 1, $0.key) < ($1.value.isAbsent ? 0 : 1, $1.key) }
+        if ordered.count >= WorkingTreeBatch.parallelFrom {
+            return try applyInParallel(ordered)
+        }
         for (position, (path, state)) in ordered.enumerated() {
             if position == ordered.count / 2 { try inject(.halfOfWorkingTree) }
-            switch state {
-            case let .bytes(bytes, blob):
-                written.append(WrittenFile(path: path, blob: blob, stat: try workingTree.write(bytes, to: path)))
-            case let .blob(blob):
-                let bytes = try repository.blobContent(blob)
-                written.append(WrittenFile(path: path, blob: blob, stat: try workingTree.write(bytes, to: path)))
-            case .absent:
-                try workingTree.delete(path)
-                written.append(WrittenFile(path: path, blob: nil, stat: nil))
-            case let .notAFile(kind):
-                throw GitStoreError.notRegularFile(path: path, what: "a \(kind == .link ? "symbolic link" : "submodule") in the tree being committed")
+            written.append(try apply(path, state))
+        }
+        return written
+    }
+
+    private func apply(_ path: String, _ state: FinalState) throws -> WrittenFile {
+        switch state {
+        case let .bytes(bytes, blob):
+            return WrittenFile(path: path, blob: blob, stat: try workingTree.write(bytes, to: path))
+        case let .blob(blob):
+            let bytes = try repository.blobContent(blob)
+            return WrittenFile(path: path, blob: blob, stat: try workingTree.write(bytes, to: path))
+        case .absent:
+            try workingTree.delete(path)
+            return WrittenFile(path: path, blob: nil, stat: nil)
+        case let .notAFile(kind):
+            throw GitStoreError.notRegularFile(path: path, what: "a \(kind == .link ? "symbolic link" : "submodule") in the tree being committed")
+        }
+    }
+
+    /// A large batch (an import, a big rollback): on these file systems creating a file
+    /// costs more kernel time than everything else a write does, so the new contents are
+    /// written from one thread per core, each over its own run of sorted paths (its own
+    /// folders). What needs the repository (blobs to read) or the spare inodes stays on
+    /// this thread. Without spares: a replaced file is renamed over, as a spare would be.
+    private func applyInParallel(_ ordered: [(key: String, value: FinalState)]) throws -> [WrittenFile] {
+        var written: [WrittenFile] = []
+        var contents: [(path: String, bytes: [UInt8], blob: ObjectID)] = []
+        for (path, state) in ordered {
+            if case let .bytes(bytes, blob) = state { contents.append((path, bytes, blob)) } else { written.append(try apply(path, state)) }
+        }
+        let plain = WorkingTree(root: workingTree.root)
+        let half = contents.count / 2
+        for range in [0..<half, half..<contents.count] {
+            if range.lowerBound == half { try inject(.halfOfWorkingTree) }
+            written += try WorkingTreeBatch.run(range.count) { position in
+                let file = contents[range.lowerBound + position]
+                return WrittenFile(path: file.path, blob: file.blob, stat: try plain.write(file.bytes, to: file.path))
             }
         }
         return written

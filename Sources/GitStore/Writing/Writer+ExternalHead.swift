@@ -33,13 +33,39 @@ extension Writer {
         guard ownsWorkingTree else { return move }
         // Plain git may have written `.git/index`; then its version is the base.
         if index.changedOnDisk { try index.reload() }
-        for change in changes {
-            try syncWorkingFile(change.path, to: change.newKind == .file ? change.newBlob : nil, kind: change.newKind)
+        if changes.count >= WorkingTreeBatch.parallelFrom {
+            try syncManyWorkingFiles(changes)
+        } else {
+            for change in changes {
+                try syncWorkingFile(change.path, to: change.newKind == .file ? change.newBlob : nil, kind: change.newKind)
+            }
         }
         if !changes.isEmpty {
             logger.info("HEAD moved outside this process: \(move.from?.short ?? "nothing") → \(current?.short ?? "nothing"), \(changes.count) paths changed")
         }
         return move
+    }
+
+    /// A large move (an import, a big rollback from another process): the files that are
+    /// new to the working tree are written from every core, a run of them at a time (so
+    /// their contents are never all in memory); every other path as one at a time.
+    private func syncManyWorkingFiles(_ changes: [PathChange]) throws {
+        let plain = WorkingTree(root: workingTree.root)
+        var start = 0
+        while start < changes.count {
+            let run = changes[start..<min(changes.count, start + 8 * WorkingTreeBatch.parallelFrom)]
+            start = run.endIndex
+            var writes: [(path: String, bytes: [UInt8], blob: ObjectID)] = []
+            for change in run {
+                if change.newKind == .file, let blob = change.newBlob, workingTree.fileStatus(change.path) == nil {
+                    writes.append((change.path, try repository.blobContent(blob), blob))
+                } else {
+                    try syncWorkingFile(change.path, to: change.newKind == .file ? change.newBlob : nil, kind: change.newKind)
+                }
+            }
+            let written = try WorkingTreeBatch.run(writes.count) { position in try plain.write(writes[position].bytes, to: writes[position].path) }
+            for (write, info) in zip(writes, written) { try index.set(write.path, blob: write.blob, stat: info) }
+        }
     }
 
     /// Makes one path of the working tree hold `blob` (or nothing), touching the file only

@@ -1,0 +1,245 @@
+import Foundation
+import GitStore
+import Logging
+import SCIM
+import SCIMService
+
+/// `scimgit import FILE`: loads an existing directory into a store as one commit, without
+/// a million API calls. Every record is checked as a POST is (schemas, uniqueness, members
+/// that exist), against the store as of HEAD and the file's earlier records; one refused
+/// record means nothing is committed, and every refused record is named.
+///
+/// Users are planned in file order, then groups, each after the groups it contains, so a
+/// file needs no particular order. An id that is a UUID is kept (lowercased); any other id
+/// gets a new UUID, and the members that name it are translated. While a server runs, the
+/// import takes the writer lock only to commit (it plans again, holding it, if HEAD moved
+/// meanwhile), and the server follows the new HEAD as it does after a rollback.
+public struct StoreImport {
+    let store: GitStore
+    let logger: Logger
+    /// Runs between planning and taking the writer lock (tests: another writer commits there).
+    var afterPlanning: (() throws -> Void)?
+
+    public init(store: GitStore, logger: Logger) {
+        self.store = store
+        self.logger = logger
+    }
+
+    public struct Summary: Sendable {
+        public var users = 0
+        public var groups = 0
+        public var memberships = 0
+        /// Ids that were not UUIDs, with the UUIDs they were given.
+        public var reassigned: [(source: String, id: String)] = []
+        /// The import's commit; nil on a dry run.
+        public var commit: ObjectID?
+    }
+
+    /// Plans every record and, unless `dryRun`, commits them as one commit. Throws
+    /// `ImportFailure` naming each refused record, and then changes nothing.
+    public func run(_ records: [ImportRecord], source: String, by identity: CLIIdentity, dryRun: Bool) throws -> Summary {
+        let started = ContinuousClock.now
+        let base = store.head
+        var state = try startingState(at: base)
+        let registry = try StoreSchemas.load(from: store, at: base, base: .standard).registry
+        logger.debug("import: the store's indexes as of HEAD in \(ContinuousClock.now - started)")
+        var plan = try self.plan(records, state: state, registry: registry)
+        logger.debug("import: \(records.count) records planned after \(ContinuousClock.now - started)")
+        guard !dryRun else { return plan.summary }
+        guard plan.summary.users + plan.summary.groups > 0 else { return plan.summary }
+        let message = commitMessage(plan, source: source, identity: identity)
+        try afterPlanning?()
+        let commit: ObjectID? = try store.write { session in
+            if session.head != base {
+                // A server committed since the plan: plan again against HEAD, holding the lock.
+                let changed = try StoreLayout.ownedFolders.flatMap { try store.diff(from: base, to: session.head, under: $0).map(\.path) }
+                Indexer(files: CommitFiles(store: store, commit: session.head!), logger: logger).apply(changed, to: &state)
+                let current = try StoreSchemas.load(from: store, at: session.head, base: .standard).registry
+                plan = try self.plan(records, state: state, registry: current)
+            }
+            let spec = CommitSpec(changes: plan.changes, message: message.text, author: identity.signature)
+            return try session.commit([spec]).first ?? nil
+        }
+        plan.summary.commit = commit
+        logger.debug("import: committed after \(ContinuousClock.now - started)")
+        if let commit {
+            // The next start (or import) reads one file instead of every resource.
+            DirectoryWriter.publish(plan.pending, to: &state)
+            do {
+                try IndexSnapshot.save(state, head: commit, to: IndexSnapshot.path(gitDirectory: store.gitDirectory))
+            } catch {
+                logger.warning("could not save the index snapshot (the next start reads every file): \(error)")
+            }
+            logger.debug("import: index snapshot saved after \(ContinuousClock.now - started)")
+        }
+        return plan.summary
+    }
+
+    /// The indexes as of `head`, from the snapshot when there is one, read from git's
+    /// objects (a running server's working tree may not have reached HEAD yet).
+    private func startingState(at head: ObjectID?) throws -> DirectoryIndex.State {
+        guard let head else { return DirectoryIndex.State() }
+        let indexer = Indexer(files: CommitFiles(store: store, commit: head), logger: logger)
+        return try StartingIndex.load(store: store, indexer: indexer, logger: logger).0
+    }
+
+    private struct Plan {
+        var changes: [String: FileChange] = [:]
+        var pending = PendingChanges()
+        var summary = Summary()
+        var names: [(ResourceKind, String)] = []
+    }
+
+    /// A record whose type and id are known.
+    private struct Identified {
+        var record: ImportRecord
+        var type: ResourceType
+        var kind: ResourceKind
+        var id: String
+        var created: String?
+    }
+
+    private func plan(_ records: [ImportRecord], state: DirectoryIndex.State, registry: SchemaRegistry) throws(ImportFailure) -> Plan {
+        let index = DirectoryIndex()
+        index.write { $0 = state }
+        var view = WriteView(index: index, store: store, pending: PendingChanges(), uniqueValues: UniqueValueIndex())
+        let planner = WritePlanner(registry: registry, clock: Clock())
+        var plan = Plan()
+        var problems: [ImportFailure.Problem] = []
+        var identified: [Identified] = []
+        identified.reserveCapacity(records.count)
+        /// Source id → the id it is stored under, and the record that first gave it.
+        var ids: [String: (id: String, position: String)] = [:]
+        for record in records {
+            do throws(SCIMError) {
+                let entry = try identify(record, registry: registry)
+                if let source = record.resource["id"]?.stringValue {
+                    if let first = ids[source] { throw SCIMError.uniqueness("id \(source) is also the id of \(first.position)") }
+                    ids[source] = (entry.id, record.position)
+                    if entry.id != source.lowercased() { plan.summary.reassigned.append((source, entry.id)) }
+                }
+                if let kind = view.kind(of: entry.id) {
+                    throw SCIMError.uniqueness("id \(entry.id) is already the id of a \(kind.noun) in the store")
+                }
+                identified.append(entry)
+            } catch {
+                problems.append(.init(position: record.position, error: error))
+            }
+        }
+        let users = identified.filter { !$0.kind.holdsMembers }
+        // Validation and serialisation on every core; uniqueness in file order, here.
+        let prepared = parallelMap(users.count) { position in
+            let entry = users[position]
+            return Result { () throws(SCIMError) in try planner.preparedUser(entry.type, entry.record.resource, id: entry.id, created: entry.created) }
+        }
+        plan.changes.reserveCapacity(users.count)
+        for (entry, preparation) in zip(users, prepared) {
+            do throws(SCIMError) {
+                let stored = try preparation.get()
+                try planner.admit(stored, id: entry.id, type: entry.type, &view)
+                plan.changes[entry.kind.path(of: entry.id)] = .write(stored.bytes)
+                plan.names.append((entry.kind, stored.name))
+                plan.summary.users += 1
+            } catch {
+                problems.append(.init(position: entry.record.position, error: error))
+            }
+        }
+        let groups = identified.filter(\.kind.holdsMembers)
+        let (ordered, cycles) = ordered(groups, ids: ids)
+        problems += cycles
+        for entry in ordered {
+            do throws(SCIMError) {
+                let body = translatingMembers(of: entry.record.resource, ids: ids)
+                let (stored, members, files) = try planner.newGroup(entry.type, body, id: entry.id, created: entry.created, &view)
+                plan.changes.merge(files) { _, new in new }
+                plan.names.append((entry.kind, stored.name))
+                plan.summary.groups += 1
+                plan.summary.memberships += members.count
+            } catch {
+                problems.append(.init(position: entry.record.position, error: error))
+            }
+        }
+        guard problems.isEmpty else {
+            let order = Dictionary(records.enumerated().map { ($0.element.position, $0.offset) }) { first, _ in first }
+            throw ImportFailure(problems.sorted { (order[$0.position] ?? .max) < (order[$1.position] ?? .max) })
+        }
+        plan.pending = view.pending
+        return plan
+    }
+
+    /// The record's resource type (from its `schemas`), the id it is stored under and its
+    /// `meta.created`, kept when it is a date-time.
+    private func identify(_ record: ImportRecord, registry: SchemaRegistry) throws(SCIMError) -> Identified {
+        guard case .object = record.resource else { throw SCIMError.invalidSyntax("a record must be a JSON object (one SCIM resource)") }
+        let urns = record.resource["schemas"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        guard let type = urns.lazy.compactMap({ registry.resourceType(coreSchema: $0) }).first, let kind = ResourceKind.of(type) else {
+            let known = ResourceKind.all.compactMap { registry.resourceType(id: $0.typeID)?.schema.id }
+            throw SCIMError.invalidValue("\"schemas\" names no resource type this store keeps (one of \(known.joined(separator: ", ")))")
+        }
+        var id = WritePlanner.newID()
+        if let given = record.resource["id"] {
+            guard let text = given.stringValue, !text.isEmpty else { throw SCIMError.invalidValue("\"id\" must be a non-empty string") }
+            if StoreLayout.isValidID(text.lowercased()) { id = text.lowercased() }
+        }
+        var created: String?
+        if let given = record.resource["meta"]?["created"] {
+            guard let text = given.stringValue, let date = SCIMDateTime(parsing: text) else {
+                throw SCIMError.invalidValue("\"meta.created\" must be a date-time such as 2024-05-01T09:30:00Z")
+            }
+            created = date.description
+        }
+        return Identified(record: record, type: type, kind: kind, id: id, created: created)
+    }
+
+    /// Groups after the imported groups they contain; a group in a cycle is refused.
+    private func ordered(_ groups: [Identified], ids: [String: (id: String, position: String)]) -> ([Identified], [ImportFailure.Problem]) {
+        let byID = Dictionary(groups.map { ($0.id, $0) }) { first, _ in first }
+        var done = Set<String>()
+        var visiting = Set<String>()
+        var out: [Identified] = []
+        var problems: [ImportFailure.Problem] = []
+        func visit(_ group: Identified) {
+            if done.contains(group.id) { return }
+            guard visiting.insert(group.id).inserted else {
+                problems.append(.init(position: group.record.position, error: .invalidValue("group \(group.id) contains itself through its member groups")))
+                return
+            }
+            for member in group.record.resource["members"]?.arrayValue ?? [] {
+                guard let value = member["value"]?.stringValue else { continue }
+                let id = ids[value]?.id ?? value.lowercased()
+                if id != group.id, let contained = byID[id] { visit(contained) }
+            }
+            visiting.remove(group.id)
+            if done.insert(group.id).inserted { out.append(group) }
+        }
+        for group in groups { visit(group) }
+        // A group refused for a cycle is not planned (its members' checks would only repeat it).
+        let refused = Set(problems.map(\.position))
+        return (out.filter { !refused.contains($0.record.position) }, problems)
+    }
+
+    /// The group's body with each member naming an imported record by its source id
+    /// pointed at the id that record is stored under.
+    private func translatingMembers(of resource: JSONValue, ids: [String: (id: String, position: String)]) -> JSONValue {
+        guard case var .object(object) = resource, case let .array(members)? = object["members"] else { return resource }
+        object["members"] = .array(members.map { member in
+            guard case var .object(fields) = member, let value = fields["value"]?.stringValue, let mapped = ids[value] else { return member }
+            fields["value"] = .string(mapped.id)
+            return .object(fields)
+        })
+        return .object(object)
+    }
+
+    private func commitMessage(_ plan: Plan, source: String, identity: CLIIdentity) -> CommitMessage {
+        let summary = plan.summary
+        var parts = [CommitMessage.plural(summary.users, "user")]
+        if summary.groups > 0 { parts.append(CommitMessage.plural(summary.groups, "group")) }
+        var message = CommitMessage(
+            subject: "Import \(parts.joined(separator: " and ")) from \(source)",
+            trailers: [(CommitMessage.operationKey, "IMPORT"), (CommitMessage.clientKey, identity.client)])
+        // The first names, as a sync's commit lists them; the rest as a count.
+        message.addLines(plan.names.prefix(CommitMessage.lineLimit).map { "+ \($0.0.noun) \($0.1)" })
+        if plan.names.count > CommitMessage.lineLimit { message.body.append("and \(plan.names.count - CommitMessage.lineLimit) more") }
+        return message
+    }
+}

@@ -1,0 +1,35 @@
+import Dispatch
+import Foundation
+
+/// `transform` of every position in `0..<count`, computed on one thread per core (at most
+/// 8), each over a contiguous run: for pure work over many resources (parsing every file
+/// at start, validating an import), where the order of results must not depend on timing.
+func parallelMap<T>(_ count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
+    let results = ParallelResults<T>(count: count)
+    let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+    let chunk = max(1, (count + workers - 1) / workers)
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        let start = worker * chunk
+        guard start < count else { return }
+        for position in start..<min(count, start + chunk) { results.set(position, transform(position)) }
+    }
+    return (0..<count).map { results.get($0)! }
+}
+
+/// A fixed-size array that parallel workers fill, each its own slots.
+final class ParallelResults<T>: @unchecked Sendable {
+    private var values: [T?]
+    private let lock = NSLock()
+
+    init(count: Int) {
+        values = Array(repeating: nil, count: count)
+    }
+
+    func set(_ position: Int, _ value: T) {
+        lock.lock()
+        values[position] = value
+        lock.unlock()
+    }
+
+    func get(_ position: Int) -> T? { values[position] }
+}

@@ -1,0 +1,48 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Runs the file writes of a large batch on one thread per core, each thread over a
+/// contiguous run of the (sorted) work, so threads seldom share a folder. The first
+/// error stops the others from starting more; it is thrown once all have finished.
+enum WorkingTreeBatch {
+    /// Below this many files a batch is written from the writer's thread alone.
+    static let parallelFrom = 4096
+
+    static func run<T>(_ count: Int, _ body: (Int) throws -> T) throws -> [T] {
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        let chunk = (count + workers - 1) / max(workers, 1)
+        let failure = Mutex<(any Error)?>(nil)
+        var results = [[T]](repeating: [], count: workers)
+        withoutActuallyEscaping(body) { body in
+            let work = UnsafeSendable(body)
+            results.withUnsafeMutableBufferPointer { slots in
+                let slots = UnsafeSendable(slots)
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    let start = worker * chunk
+                    guard start < count else { return }
+                    var out: [T] = []
+                    out.reserveCapacity(chunk)
+                    for position in start..<min(count, start + chunk) {
+                        if failure.withLock({ $0 != nil }) { return }
+                        do {
+                            out.append(try work.value(position))
+                        } catch {
+                            failure.withLock { if $0 == nil { $0 = error } }
+                            return
+                        }
+                    }
+                    slots.value[worker] = out
+                }
+            }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+        return results.flatMap { $0 }
+    }
+}
+
+/// A buffer each worker writes its own slot of (never the same one twice).
+private struct UnsafeSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
