@@ -28,12 +28,16 @@
 8. history: reads as of a past commit (the first builds that commit's indexes, later ones
    reuse them) and a cursor walk's pages, with resident memory before and after.
 
-ONLY=replication,history runs those phases again on the store of an earlier full run
+9. import: `scimgit import` of an export of USERS users into a fresh store, next to a plain
+   loop creating the same files (the file system's floor), and into a store a server serves
+   while a client writes (until the server answers with the imported users).
+
+ONLY=replication,history,import runs those phases again on the store of an earlier full run
 (give its WORK) and rewrites the report with their new figures.
 
 Environment: USERS (100000), GROUP_MEMBERS (50000), PEER_USERS (10000), DURATION (10 s per
 workload), CONNECTIONS (8), WORK (a temp folder), TENANTS (1000), TENANT_USERS (100),
-SKIP_PEER=1, SKIP_CEILING=1, SKIP_TENANTS=1, SKIP_REPLICATION=1, SKIP_HISTORY=1.
+SKIP_PEER=1, SKIP_CEILING=1, SKIP_TENANTS=1, SKIP_REPLICATION=1, SKIP_HISTORY=1, SKIP_IMPORT=1.
 Standard library only; needs wrk and nginx (Debian packages) and scim2-server (PyPI).
 """
 import http.client
@@ -520,6 +524,135 @@ def replication_phase(results, store, data):
     daemon.terminate()
     daemon.wait()
 
+def import_file(path, count, group_members):
+    """An NDJSON export of `count` users as an IdP holds them (UUID ids, the enterprise
+    extension) and one group of `group_members` of them, named by their ids."""
+    rng = random.Random(7)
+    ids = []
+    with open(path, "w") as f:
+        for i in range(count):
+            uid = str(uuid_from(rng))
+            ids.append(uid)
+            f.write(json.dumps({
+                "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+                "id": uid, "userName": f"imported{i:07d}@example.com", "externalId": f"00u{i:07d}",
+                "name": {"givenName": f"Given{i}", "familyName": f"Family{i}"}, "displayName": f"Given{i} Family{i}",
+                "emails": [{"value": f"imported{i:07d}@example.com", "primary": True, "type": "work"}], "active": True,
+                "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"department": f"Dept{i % 50}", "employeeNumber": str(i)},
+            }) + "\n")
+        f.write(json.dumps({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Imported",
+                            "members": [{"value": m} for m in ids[:group_members]]}) + "\n")
+    return ids
+
+
+def uuid_from(rng):
+    import uuid
+    return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+
+def timed_command(cmd):
+    """Runs `cmd`; its wall seconds, peak resident MB and output."""
+    start = time.time()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    output = proc.stdout.read().decode()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)}: {output}")
+    return time.time() - start, usage.ru_maxrss / 1024, output
+
+
+def import_phase(results):
+    """`scimgit import` of USERS users into a fresh store, next to the same files created by
+    a plain loop (the file system's floor for the working tree), and an import into a store
+    a server is serving: how long until the server answers with the new users, and how long
+    its writes waited meanwhile."""
+    folder = os.path.join(WORK, "import")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    path = os.path.join(folder, "people.ndjson")
+    log(f"import: writing an export of {USERS} users...")
+    ids = import_file(path, USERS, 1000)
+    binary = os.path.join(ROOT, ".build", "release", "scimgit")
+    store = os.path.join(folder, "store")
+    run([binary, "init", store])
+    wait_quiet()
+    log("import: into a store no server holds...")
+    seconds, rss, output = timed_command([binary, "import", path, "--repo", store])
+    # The floor: the same files (and folders) written by a loop, fsync'd by one syncfs, as the import does.
+    floor = os.path.join(folder, "floor")
+    with open(os.path.join(store, git(store, "ls-files", "Users").split()[0]), "rb") as f:
+        sample = f.read()
+    wait_quiet()
+    start = time.time()
+    for uid in ids:
+        directory = os.path.join(floor, "Users", uid[0:2], uid[2:4])
+        os.makedirs(directory, exist_ok=True)
+        with open(os.path.join(directory, uid + ".json"), "wb") as f:
+            f.write(sample)
+    os.sync()
+    floor_seconds = time.time() - start
+    shutil.rmtree(floor, ignore_errors=True)
+
+    log("import: into a store a server serves, with one client writing...")
+    served = os.path.join(folder, "served")
+    run([binary, "init", served])
+    server = start_scimgit(served, "durable", log_name="scimgit-import")
+    headers = {"Authorization": "Bearer " + TOKEN, "Content-Type": "application/scim+json"}
+    latencies, statuses, stop = [], [], threading.Event()
+
+    def writer():
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
+        n = 0
+        while not stop.is_set():
+            body = json.dumps({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": f"live{n}@example.com"})
+            begun = time.time()
+            conn.request("POST", "/scim/v2/Users", body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            latencies.append(time.time() - begun)
+            statuses.append(response.status)
+            n += 1
+            time.sleep(0.1)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    start = time.time()
+    live_seconds, _, _ = timed_command([binary, "import", path, "--repo", served])
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
+    last = urllib.parse.quote(f'userName eq "imported{USERS - 1:07d}@example.com"')
+    while True:
+        conn.request("GET", f"/scim/v2/Users?filter={last}&attributes=id", headers=headers)
+        response = conn.getresponse()
+        body = json.loads(response.read())
+        if body.get("totalResults") == 1:
+            break
+        time.sleep(0.2)
+    visible = time.time() - start
+    stop.set()
+    thread.join()
+    results["import"] = {
+        "users": USERS, "seconds": seconds, "rate": USERS / seconds, "rss_mb": rss, "floor_seconds": floor_seconds,
+        "output": output.strip().split("\n")[0], "live_seconds": live_seconds, "visible_seconds": visible,
+        "write_max_ms": max(latencies) * 1000, "writes": len(statuses), "writes_503": statuses.count(503),
+        "writes_other": sorted(set(x for x in statuses if x not in (201, 503))),
+    }
+    server.stop()
+
+
+def render_import(r):
+    i = r["import"]
+    return "\n".join(["", "## Import", "",
+        f"`scimgit import` of an export of {i['users']:,} users (UUID ids, the enterprise extension) and one group of 1,000 of them.", "",
+        "| | seconds | rate |", "|---|---|---|",
+        f"| into a store no server holds | {i['seconds']:.1f} | {i['rate']:.0f} records/s |",
+        f"| the same files and folders created by a Python loop and flushed (the file system's floor for the working tree) | {i['floor_seconds']:.1f} | {i['users'] / i['floor_seconds']:.0f} files/s |",
+        "", f"- import {i['floor_seconds'] / i['seconds']:.2f}× the rate of the file-creation loop; peak resident memory of the import {i['rss_mb']:.0f} MB",
+        f"- into a store a server serves, one client creating a user every 0.1 s: the import took {i['live_seconds']:.1f} s and the server answered with its last user {i['visible_seconds']:.1f} s after it began; "
+        f"the slowest of the client's {i['writes']} writes took {i['write_max_ms']:.0f} ms, {i['writes_503']} were answered 503 (the 5 s lock wait ran out while the import committed)"
+        + (f", others {i['writes_other']}" if i['writes_other'] else ""), ""])
+
+
 def history_phase(results, store, ids):
     """What reads from history cost at this size: an `asOf` read at a commit 100 writes
     back (cold: that commit's tree is read; warm: its indexes are kept), and a cursor walk
@@ -641,7 +774,7 @@ def write_report(results):
     with open(os.path.join(WORK, "results.json"), "w") as f:
         json.dump(results, f, indent=2)
     report = render(results)
-    for phase, part in [("tenants", render_tenants), ("replication", render_replication), ("history", render_history)]:
+    for phase, part in [("tenants", render_tenants), ("replication", render_replication), ("history", render_history), ("import", render_import)]:
         if phase in results:
             report += part(results)
     with open(os.path.join(ROOT, "Benchmarks", "results.md"), "w") as f:
@@ -661,6 +794,8 @@ def only(phases):
         replication_phase(results, store, data)
     if "history" in phases:
         history_phase(results, store, ids)
+    if "import" in phases:
+        import_phase(results)
     write_report(results)
 
 
@@ -763,6 +898,9 @@ def main():
 
     if not os.environ.get("SKIP_HISTORY"):
         history_phase(results, store, ids)
+
+    if not os.environ.get("SKIP_IMPORT"):
+        import_phase(results)
 
     write_report(results)
 

@@ -5,6 +5,7 @@ import GitStore
 import Logging
 import SCIM
 import SCIMService
+import Synchronization
 
 /// SCIM users and groups stored as files in a git repository: the `ResourceService` the
 /// HTTP server runs on. Reads come from working-tree files and in-memory indexes; writes go
@@ -24,6 +25,7 @@ public final class DirectoryService: ResourceService {
     private let cursors: CursorWalks
     private let guardian: DeprovisioningGuard?
     private let logger: Logger
+    private let footprint = Mutex<(at: ContinuousClock.Instant, bytes: Int)?>(nil)
 
     /// Opens the directory over an open store: builds the indexes from its files, reads
     /// the store's schemas (`Schemas/`, attached to `registry`) and starts the writer.
@@ -108,6 +110,19 @@ public final class DirectoryService: ResourceService {
             return "the store's disk is not writable: \(error)"
         }
         return nil
+    }
+
+    /// About how many bytes the in-memory indexes hold (`IndexFootprint`). Walking them
+    /// takes milliseconds per 100,000 users under the read lock, so in a large store a
+    /// figure is reused for 30 s (scrapes come every 15 s or so); a small one costs nothing.
+    public var indexBytes: Int {
+        let now = ContinuousClock.now
+        if let cached = footprint.withLock({ $0 }), now - cached.at < .seconds(30), index.read({ $0.summaries.count }) > 10_000 {
+            return cached.bytes
+        }
+        let bytes = index.read(\.estimatedBytes)
+        footprint.withLock { $0 = (now, bytes) }
+        return bytes
     }
 
     /// Users and groups in the store.

@@ -33,6 +33,8 @@ struct OperationsTests {
         #expect((before.value("scimgit_http_request_duration_seconds_count", ["method": "POST", "route": "/scim/v2/Users", "status": "201"]) ?? 0) >= 1)
         #expect((before.value("scimgit_write_batch_size_count", [:]) ?? 0) >= 1)
         #expect((before.value("scimgit_resident_memory_bytes", [:]) ?? 0) > 1_000_000)
+        let indexBytes = try #require(before.value("scimgit_index_bytes", [:]))
+        #expect(indexBytes > 100 && indexBytes < 100_000, "one user's summary and keys: \(indexBytes)")
         #expect(!before.text.contains(userName) && !before.text.contains("metrics.person"))
         #expect(!before.text.contains(ServerProcess.oktaToken) && !before.text.contains("okta-secret"))
 
@@ -43,6 +45,7 @@ struct OperationsTests {
         #expect(after.value("scimgit_http_requests_total", ["method": "POST", "route": "/scim/v2/Users", "status": "201"]) == 4)
         #expect(after.value("scimgit_writes_committed_total", [:]) == 4)
         #expect(after.value("scimgit_resources", ["kind": "user"]) == 4)
+        #expect((after.value("scimgit_index_bytes", [:]) ?? 0) > indexBytes, "three more users")
         // The scrape itself is counted like any request, and none of this needed a token.
         #expect((after.value("scimgit_http_requests_total", ["method": "GET", "route": "/metrics", "status": "200"]) ?? 0) >= 1)
     }

@@ -4,17 +4,42 @@ import SCIM
 public struct ImportRecord: Sendable {
     /// `line 12`, or `Resources[11]` in a ListResponse.
     public var position: String
-    public var resource: JSONValue
+    private let source: Source
+
+    /// A ListResponse's element comes parsed; a line stays text until it is planned, on
+    /// every core (a million parsed records at once would cost gigabytes).
+    private enum Source: Sendable {
+        case parsed(JSONValue)
+        case text(ArraySlice<UInt8>)
+    }
 
     public init(position: String, resource: JSONValue) {
         self.position = position
-        self.resource = resource
+        source = .parsed(resource)
+    }
+
+    init(position: String, text: ArraySlice<UInt8>) {
+        self.position = position
+        source = .text(text)
+    }
+
+    /// The record's JSON; a line that is not JSON is a 400 naming what is wrong.
+    func resource() throws(SCIMError) -> JSONValue {
+        switch source {
+        case let .parsed(value): return value
+        case let .text(text):
+            do {
+                return try JSONValue.parse(text)
+            } catch {
+                throw SCIMError.invalidSyntax("not a JSON resource: \(error.detail)")
+            }
+        }
     }
 
     /// The records of an import file: one SCIM resource per line (blank lines skipped), or
     /// a single `ListResponse` (as `GET /Users` answers) whose `Resources` are the records.
-    /// A line that is not JSON is refused with its number; nothing is guessed.
     public static func read(_ bytes: [UInt8]) throws(ImportFailure) -> [ImportRecord] {
+        // A file of many lines fails this parse at its second line, at once.
         if let whole = try? JSONValue.parse(bytes), case let .object(object) = whole {
             guard let resources = object["Resources"] else { return [ImportRecord(position: "line 1", resource: whole)] }
             guard case let .array(elements) = resources else {
@@ -23,7 +48,6 @@ public struct ImportRecord: Sendable {
             return elements.enumerated().map { ImportRecord(position: "Resources[\($0.offset)]", resource: $0.element) }
         }
         var records: [ImportRecord] = []
-        var problems: [ImportFailure.Problem] = []
         var line = 0
         var start = 0
         while start < bytes.count {
@@ -32,13 +56,8 @@ public struct ImportRecord: Sendable {
             let text = bytes[start..<end]
             start = end + 1
             guard text.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { continue }
-            do throws(SCIMError) {
-                records.append(ImportRecord(position: "line \(line)", resource: try JSONValue.parse(text)))
-            } catch {
-                problems.append(.init(position: "line \(line)", error: .invalidSyntax("not a JSON resource: \(error.detail)")))
-            }
+            records.append(ImportRecord(position: "line \(line)", text: text))
         }
-        guard problems.isEmpty else { throw ImportFailure(problems) }
         return records
     }
 }

@@ -64,7 +64,7 @@ public struct StoreImport {
         logger.debug("import: committed after \(ContinuousClock.now - started)")
         if let commit {
             // The next start (or import) reads one file instead of every resource.
-            DirectoryWriter.publish(plan.pending, to: &state)
+            DirectoryWriter.publish(plan.pending, summaries: plan.summaries, to: &state)
             do {
                 try IndexSnapshot.save(state, head: commit, to: IndexSnapshot.path(gitDirectory: store.gitDirectory))
             } catch {
@@ -83,20 +83,38 @@ public struct StoreImport {
         return try StartingIndex.load(store: store, indexer: indexer, logger: logger).0
     }
 
+    /// Records prepared on every core at once: their documents are what an import holds.
+    static let run = 8192
+
     private struct Plan {
         var changes: [String: FileChange] = [:]
         var pending = PendingChanges()
         var summary = Summary()
         var names: [(ResourceKind, String)] = []
+        /// The users' index summaries, made with their documents.
+        var summaries: [String: ResourceSummary] = [:]
     }
 
     /// A record whose type and id are known.
-    private struct Identified {
-        var record: ImportRecord
+    private struct Identified: Sendable {
+        var position: String
+        var resource: JSONValue
         var type: ResourceType
         var kind: ResourceKind
         var id: String
         var created: String?
+        /// The id the file gave, when it gave one.
+        var sourceID: String?
+    }
+
+    /// What the parallel step makes of a record: identified, and for a user its document
+    /// (a group waits for its members, planned in order afterwards).
+    private struct Prepared: Sendable {
+        var entry: Identified
+        var user: StoredDocument?
+        var summary: ResourceSummary?
+        /// Its values of the attributes its schemas declare unique (but userName).
+        var uniqueKeys: [String] = []
     }
 
     private func plan(_ records: [ImportRecord], state: DirectoryIndex.State, registry: SchemaRegistry) throws(ImportFailure) -> Plan {
@@ -106,57 +124,84 @@ public struct StoreImport {
         let planner = WritePlanner(registry: registry, clock: Clock())
         var plan = Plan()
         var problems: [ImportFailure.Problem] = []
-        var identified: [Identified] = []
-        identified.reserveCapacity(records.count)
         /// Source id → the id it is stored under, and the record that first gave it.
         var ids: [String: (id: String, position: String)] = [:]
-        for record in records {
-            do throws(SCIMError) {
-                let entry = try identify(record, registry: registry)
-                if let source = record.resource["id"]?.stringValue {
-                    if let first = ids[source] { throw SCIMError.uniqueness("id \(source) is also the id of \(first.position)") }
-                    ids[source] = (entry.id, record.position)
-                    if entry.id != source.lowercased() { plan.summary.reassigned.append((source, entry.id)) }
+        var taken: [String: String] = [:]
+        /// Unique attribute path + NUL + value → the record that holds it.
+        var uniqueValues: [String: String] = [:]
+        var groups: [Identified] = []
+        plan.changes.reserveCapacity(records.count)
+        // A run of records at a time: parsed, validated and serialised on every core, then
+        // checked for uniqueness in file order; only one run's documents are alive at once.
+        var runStart = 0
+        while runStart < records.count {
+            let run = runStart..<min(records.count, runStart + StoreImport.run)
+            runStart = run.upperBound
+            let outcomes = parallelMap(run.count) { offset in
+                Result { () throws(SCIMError) -> Prepared in
+                    let record = records[run.lowerBound + offset]
+                    let entry = try StoreImport.identify(try record.resource(), at: record.position, registry: registry)
+                    guard !entry.kind.holdsMembers else { return Prepared(entry: entry) }
+                    let user = try planner.preparedUser(entry.type, entry.resource, id: entry.id, created: entry.created)
+                    var kept = entry
+                    kept.resource = .null // the stored document is what is kept of a user
+                    let unique = UniqueValueIndex.attributes(of: entry.type, kind: entry.kind)
+                    return Prepared(
+                        entry: kept, user: user, summary: ResourceSummary(kind: user.kind, document: user.document),
+                        uniqueKeys: unique.isEmpty ? [] : UniqueValueIndex.keys(of: user.document, unique))
                 }
-                if let kind = view.kind(of: entry.id) {
-                    throw SCIMError.uniqueness("id \(entry.id) is already the id of a \(kind.noun) in the store")
+            }
+            for (record, outcome) in zip(records[run], outcomes) {
+                do throws(SCIMError) {
+                    let prepared = try outcome.get()
+                    let entry = prepared.entry
+                    if let first = taken[entry.id] { throw SCIMError.uniqueness("id \(entry.sourceID ?? entry.id) is also the id of \(first)") }
+                    if let kind = view.kind(of: entry.id) {
+                        throw SCIMError.uniqueness("id \(entry.id) is already the id of a \(kind.noun) in the store")
+                    }
+                    if let user = prepared.user, let summary = prepared.summary {
+                        // Unique values against the file's earlier users here, in a table;
+                        // against the store in the planner.
+                        for key in prepared.uniqueKeys {
+                            if let other = uniqueValues[key] {
+                                let value = key.split(separator: "\u{0}", maxSplits: 1)
+                                throw SCIMError.uniqueness("\(value.first ?? "") \"\(value.count > 1 ? value[1] : "")\" is also the value of \(other)")
+                            }
+                        }
+                        try planner.admit(user, id: entry.id, type: entry.type, &view, scanningPending: false)
+                        for key in prepared.uniqueKeys { uniqueValues[key] = record.position }
+                        // Later records are checked against its name alone: keep only that (a
+                        // million parsed documents would hold gigabytes until the commit).
+                        view.pending.documents[entry.id] = .some(user.keepingOnlyTheName)
+                        plan.summaries[entry.id] = summary
+                        plan.changes[entry.kind.path(of: entry.id)] = .write(user.bytes)
+                        plan.names.append((entry.kind, user.name))
+                        plan.summary.users += 1
+                    } else {
+                        groups.append(entry)
+                    }
+                    taken[entry.id] = record.position
+                    if let source = entry.sourceID {
+                        ids[source] = (entry.id, record.position)
+                        if entry.id != source.lowercased() { plan.summary.reassigned.append((source, entry.id)) }
+                    }
+                } catch {
+                    problems.append(.init(position: record.position, error: error))
                 }
-                identified.append(entry)
-            } catch {
-                problems.append(.init(position: record.position, error: error))
             }
         }
-        let users = identified.filter { !$0.kind.holdsMembers }
-        // Validation and serialisation on every core; uniqueness in file order, here.
-        let prepared = parallelMap(users.count) { position in
-            let entry = users[position]
-            return Result { () throws(SCIMError) in try planner.preparedUser(entry.type, entry.record.resource, id: entry.id, created: entry.created) }
-        }
-        plan.changes.reserveCapacity(users.count)
-        for (entry, preparation) in zip(users, prepared) {
-            do throws(SCIMError) {
-                let stored = try preparation.get()
-                try planner.admit(stored, id: entry.id, type: entry.type, &view)
-                plan.changes[entry.kind.path(of: entry.id)] = .write(stored.bytes)
-                plan.names.append((entry.kind, stored.name))
-                plan.summary.users += 1
-            } catch {
-                problems.append(.init(position: entry.record.position, error: error))
-            }
-        }
-        let groups = identified.filter(\.kind.holdsMembers)
         let (ordered, cycles) = ordered(groups, ids: ids)
         problems += cycles
         for entry in ordered {
             do throws(SCIMError) {
-                let body = translatingMembers(of: entry.record.resource, ids: ids)
+                let body = translatingMembers(of: entry.resource, ids: ids)
                 let (stored, members, files) = try planner.newGroup(entry.type, body, id: entry.id, created: entry.created, &view)
                 plan.changes.merge(files) { _, new in new }
                 plan.names.append((entry.kind, stored.name))
                 plan.summary.groups += 1
                 plan.summary.memberships += members.count
             } catch {
-                problems.append(.init(position: entry.record.position, error: error))
+                problems.append(.init(position: entry.position, error: error))
             }
         }
         guard problems.isEmpty else {
@@ -169,26 +214,28 @@ public struct StoreImport {
 
     /// The record's resource type (from its `schemas`), the id it is stored under and its
     /// `meta.created`, kept when it is a date-time.
-    private func identify(_ record: ImportRecord, registry: SchemaRegistry) throws(SCIMError) -> Identified {
-        guard case .object = record.resource else { throw SCIMError.invalidSyntax("a record must be a JSON object (one SCIM resource)") }
-        let urns = record.resource["schemas"]?.arrayValue?.compactMap(\.stringValue) ?? []
+    private static func identify(_ resource: JSONValue, at position: String, registry: SchemaRegistry) throws(SCIMError) -> Identified {
+        guard case .object = resource else { throw SCIMError.invalidSyntax("a record must be a JSON object (one SCIM resource)") }
+        let urns = resource["schemas"]?.arrayValue?.compactMap(\.stringValue) ?? []
         guard let type = urns.lazy.compactMap({ registry.resourceType(coreSchema: $0) }).first, let kind = ResourceKind.of(type) else {
             let known = ResourceKind.all.compactMap { registry.resourceType(id: $0.typeID)?.schema.id }
             throw SCIMError.invalidValue("\"schemas\" names no resource type this store keeps (one of \(known.joined(separator: ", ")))")
         }
         var id = WritePlanner.newID()
-        if let given = record.resource["id"] {
+        var sourceID: String?
+        if let given = resource["id"] {
             guard let text = given.stringValue, !text.isEmpty else { throw SCIMError.invalidValue("\"id\" must be a non-empty string") }
+            sourceID = text
             if StoreLayout.isValidID(text.lowercased()) { id = text.lowercased() }
         }
         var created: String?
-        if let given = record.resource["meta"]?["created"] {
+        if let given = resource["meta"]?["created"] {
             guard let text = given.stringValue, let date = SCIMDateTime(parsing: text) else {
                 throw SCIMError.invalidValue("\"meta.created\" must be a date-time such as 2024-05-01T09:30:00Z")
             }
             created = date.description
         }
-        return Identified(record: record, type: type, kind: kind, id: id, created: created)
+        return Identified(position: position, resource: resource, type: type, kind: kind, id: id, created: created, sourceID: sourceID)
     }
 
     /// Groups after the imported groups they contain; a group in a cycle is refused.
@@ -201,10 +248,10 @@ public struct StoreImport {
         func visit(_ group: Identified) {
             if done.contains(group.id) { return }
             guard visiting.insert(group.id).inserted else {
-                problems.append(.init(position: group.record.position, error: .invalidValue("group \(group.id) contains itself through its member groups")))
+                problems.append(.init(position: group.position, error: .invalidValue("group \(group.id) contains itself through its member groups")))
                 return
             }
-            for member in group.record.resource["members"]?.arrayValue ?? [] {
+            for member in group.resource["members"]?.arrayValue ?? [] {
                 guard let value = member["value"]?.stringValue else { continue }
                 let id = ids[value]?.id ?? value.lowercased()
                 if id != group.id, let contained = byID[id] { visit(contained) }
@@ -215,7 +262,7 @@ public struct StoreImport {
         for group in groups { visit(group) }
         // A group refused for a cycle is not planned (its members' checks would only repeat it).
         let refused = Set(problems.map(\.position))
-        return (out.filter { !refused.contains($0.record.position) }, problems)
+        return (out.filter { !refused.contains($0.position) }, problems)
     }
 
     /// The group's body with each member naming an imported record by its source id

@@ -42,15 +42,19 @@ final class UniqueValueIndex: @unchecked Sendable {
     func invalidate() { kinds = [:] }
 
     /// Throws `409 uniqueness` when another resource — committed, or written earlier in
-    /// this batch — holds one of `document`'s unique values.
-    func check(_ document: [String: JSONValue], id: String, kind: ResourceKind, type: ResourceType, view: WriteView) throws(SCIMError) {
+    /// this batch — holds one of `document`'s unique values. `scanningPending: false` leaves
+    /// the batch's own resources to the caller (an import of a million keeps their values
+    /// in a table, where this scan would be quadratic).
+    func check(
+        _ document: [String: JSONValue], id: String, kind: ResourceKind, type: ResourceType, view: WriteView, scanningPending: Bool = true
+    ) throws(SCIMError) {
         let attributes = UniqueValueIndex.attributes(of: type, kind: kind)
         guard !attributes.isEmpty else { return }
         let wanted = UniqueValueIndex.keys(of: document, attributes)
         guard !wanted.isEmpty else { return }
         let values = try self.values(kind, attributes, view: view)
         for key in wanted {
-            for (other, stored) in view.pending.documents where other != id {
+            for (other, stored) in view.pending.documents where scanningPending && other != id {
                 if let stored, stored.kind == kind, UniqueValueIndex.keys(of: stored.document, attributes).contains(key) {
                     throw conflict(key, holder: other, kind: kind)
                 }

@@ -251,12 +251,13 @@ final class DirectoryWriter: @unchecked Sendable {
         return false
     }
 
-    /// Makes a committed batch visible to readers.
-    static func publish(_ pending: PendingChanges, to state: inout DirectoryIndex.State) {
+    /// Makes a committed batch visible to readers. `summaries` are those already made (an
+    /// import makes them on every core, and keeps only the names of its documents).
+    static func publish(_ pending: PendingChanges, summaries: [String: ResourceSummary] = [:], to state: inout DirectoryIndex.State) {
         var upserts: [(id: String, summary: ResourceSummary)] = []
         for (id, stored) in pending.documents {
             if let stored {
-                upserts.append((id, ResourceSummary(kind: stored.kind, document: stored.document)))
+                upserts.append((id, summaries[id] ?? ResourceSummary(kind: stored.kind, document: stored.document)))
             } else {
                 state.remove(id)
             }

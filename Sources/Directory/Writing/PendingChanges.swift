@@ -21,6 +21,12 @@ struct StoredDocument: Sendable {
 
     var version: String { ResourceVersion.of(bytes) }
     var name: String { kind.name(in: document) }
+
+    /// The same resource with only what a later write of the batch asks of it: its kind
+    /// and name (an import of many keeps this, and each file's bytes in its change).
+    var keepingOnlyTheName: StoredDocument {
+        StoredDocument(kind: kind, document: [kind.nameAttribute: .string(name)], bytes: [])
+    }
 }
 
 /// What the writes of the batch being planned have changed so far, on top of the

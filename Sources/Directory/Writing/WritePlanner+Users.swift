@@ -33,9 +33,10 @@ extension WritePlanner {
         return StoredDocument(kind: kind, document: stamped(attributes, id: id, type: type, created: created))
     }
 
-    /// A prepared new resource checked unique against `view`, then put in it.
-    func admit(_ stored: StoredDocument, id: String, type: ResourceType, _ view: inout WriteView) throws(SCIMError) {
-        try checkUnique(stored, id: id, type: type, view)
+    /// A prepared new resource checked unique against `view`, then put in it (see
+    /// `UniqueValueIndex.check` for `scanningPending`).
+    func admit(_ stored: StoredDocument, id: String, type: ResourceType, _ view: inout WriteView, scanningPending: Bool = true) throws(SCIMError) {
+        try checkUnique(stored, id: id, type: type, view, scanningPending: scanningPending)
         view.pending.put(id, stored, previousName: nil)
     }
 

@@ -74,12 +74,12 @@ struct WritePlanner {
 
     /// The name (userName, a group's displayName) and every attribute a schema declares
     /// unique must not be held by another resource of the kind.
-    func checkUnique(_ stored: StoredDocument, id: String, type: ResourceType, _ view: WriteView) throws(SCIMError) {
+    func checkUnique(_ stored: StoredDocument, id: String, type: ResourceType, _ view: WriteView, scanningPending: Bool = true) throws(SCIMError) {
         let kind = stored.kind
         if let holder = view.id(named: stored.name, kind: kind), holder != id {
             throw SCIMError.uniqueness("\(kind.nameAttribute) \"\(stored.name)\" is already used by \(kind.noun) \(holder)")
         }
-        try view.uniqueValues.check(stored.document, id: id, kind: kind, type: type, view: view)
+        try view.uniqueValues.check(stored.document, id: id, kind: kind, type: type, view: view, scanningPending: scanningPending)
     }
 
     /// The document as stored: the validated attributes plus `id` and `meta` (no location,

@@ -45,18 +45,26 @@ enum PackFileWriter {
         var raw: [UInt8]? = nil
     }
 
-    /// Compresses each object once.
+    /// Compresses each object once (a large batch on every core).
     static func pack(_ objects: [Object]) throws -> [Packed] {
-        var scratch = [UInt8]()
-        return try objects.map { object in
-            var record: [UInt8] = []
-            appendObjectHeader(typeCode: Int(object.type.rawValue), size: object.bytes.count, to: &record)
-            try compress(object.bytes, level: compressionLevel(for: object.type), into: &scratch)
-            record += scratch
-            let crc = record.withUnsafeBufferPointer { scimgit_crc32(0, $0.baseAddress, $0.count) }
-            let isTree = object.type == GIT_OBJECT_TREE && object.folder != nil
-            return Packed(id: object.id, record: record, crc: crc, folder: isTree ? object.folder : nil, raw: isTree ? object.bytes : nil)
+        if objects.count >= LargeBatch.parallelFrom {
+            return try LargeBatch.run(objects.count) { position in
+                var scratch = [UInt8]()
+                return try packed(objects[position], scratch: &scratch)
+            }
         }
+        var scratch = [UInt8]()
+        return try objects.map { try packed($0, scratch: &scratch) }
+    }
+
+    private static func packed(_ object: Object, scratch: inout [UInt8]) throws -> Packed {
+        var record: [UInt8] = []
+        appendObjectHeader(typeCode: Int(object.type.rawValue), size: object.bytes.count, to: &record)
+        try compress(object.bytes, level: compressionLevel(for: object.type), into: &scratch)
+        record += scratch
+        let crc = record.withUnsafeBufferPointer { scimgit_crc32(0, $0.baseAddress, $0.count) }
+        let isTree = object.type == GIT_OBJECT_TREE && object.folder != nil
+        return Packed(id: object.id, record: record, crc: crc, folder: isTree ? object.folder : nil, raw: isTree ? object.bytes : nil)
     }
 
     /// Re-encodes each tree whose folder's previous version is earlier in `objects` as a

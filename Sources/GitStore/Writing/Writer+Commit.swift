@@ -96,7 +96,7 @@ extension Writer {
     ) throws {
         let started = ContinuousClock.now
         // Where a large batch (an import, a big rollback) spends its time, for whoever asks.
-        let large = finalStates.count >= WorkingTreeBatch.parallelFrom
+        let large = finalStates.count >= LargeBatch.parallelFrom
         func step(_ name: String) {
             if large { logger.debug("commit of \(finalStates.count) files: \(name) after \(ContinuousClock.now - started)") }
         }
@@ -233,7 +233,7 @@ extension Writer {
         written.reserveCapacity(states.count)
         // Removals first: a path that was a file (or a link) may become a folder.
         let ordered = states.sorted { ($0.value.isAbsent ? 0 : 1, $0.key) < ($1.value.isAbsent ? 0 : 1, $1.key) }
-        if ordered.count >= WorkingTreeBatch.parallelFrom {
+        if ordered.count >= LargeBatch.parallelFrom {
             return try applyInParallel(ordered)
         }
         for (position, (path, state)) in ordered.enumerated() {
@@ -273,7 +273,7 @@ extension Writer {
         let half = contents.count / 2
         for range in [0..<half, half..<contents.count] {
             if range.lowerBound == half { try inject(.halfOfWorkingTree) }
-            written += try WorkingTreeBatch.run(range.count) { position in
+            written += try LargeBatch.run(range.count) { position in
                 let file = contents[range.lowerBound + position]
                 return WrittenFile(path: file.path, blob: file.blob, stat: try plain.write(file.bytes, to: file.path))
             }

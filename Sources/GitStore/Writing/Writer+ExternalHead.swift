@@ -33,7 +33,7 @@ extension Writer {
         guard ownsWorkingTree else { return move }
         // Plain git may have written `.git/index`; then its version is the base.
         if index.changedOnDisk { try index.reload() }
-        if changes.count >= WorkingTreeBatch.parallelFrom {
+        if changes.count >= LargeBatch.parallelFrom {
             try syncManyWorkingFiles(changes)
         } else {
             for change in changes {
@@ -53,7 +53,7 @@ extension Writer {
         let plain = WorkingTree(root: workingTree.root)
         var start = 0
         while start < changes.count {
-            let run = changes[start..<min(changes.count, start + 8 * WorkingTreeBatch.parallelFrom)]
+            let run = changes[start..<min(changes.count, start + 8 * LargeBatch.parallelFrom)]
             start = run.endIndex
             var writes: [(path: String, bytes: [UInt8], blob: ObjectID)] = []
             for change in run {
@@ -63,7 +63,7 @@ extension Writer {
                     try syncWorkingFile(change.path, to: change.newKind == .file ? change.newBlob : nil, kind: change.newKind)
                 }
             }
-            let written = try WorkingTreeBatch.run(writes.count) { position in try plain.write(writes[position].bytes, to: writes[position].path) }
+            let written = try LargeBatch.run(writes.count) { position in try plain.write(writes[position].bytes, to: writes[position].path) }
             for (write, info) in zip(writes, written) { try index.set(write.path, blob: write.blob, stat: info) }
         }
     }

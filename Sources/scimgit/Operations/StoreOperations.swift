@@ -90,8 +90,9 @@ final class StoreOperations: Sendable {
         gauge(registry, "scimgit_resources", "Resources in the store", labels: [("kind", "user")]).set(Double(counts.users))
         gauge(registry, "scimgit_resources", "Resources in the store", labels: [("kind", "group")]).set(Double(counts.groups))
         gauge(registry, "scimgit_packs", "Pack files in the store's object database").set(Double(directory.store.packCount))
+        gauge(registry, "scimgit_index_bytes", "Estimated bytes held by the in-memory indexes of the store").set(Double(directory.indexBytes))
         if let resident = PrometheusMetrics.residentBytes {
-            gauge(registry, "scimgit_resident_memory_bytes", "Resident memory of the process: the indexes are most of it").set(resident)
+            gauge(registry, "scimgit_resident_memory_bytes", "Resident memory of the process").set(resident)
         }
         let holding = directory.guardState?.trip != nil
         gauge(registry, "scimgit_guard_holding", "1 while the deprovisioning guard holds deprovisioning writes").set(holding ? 1.0 : 0.0)

@@ -105,13 +105,16 @@ struct StoreImportTests {
         #expect(try git(["status", "--porcelain"], in: fixture.root).isEmpty)
     }
 
-    @Test func linesThatAreNotJSONAreNamedBeforeAnythingIsChecked() {
-        let bytes = Array("{\"userName\": \"a\"}\n\n{\"userName\": \n{\"a\": }\r\n[1, 2]\n".utf8)
-        #expect(throws: ImportFailure.self) { try ImportRecord.read(bytes) }
+    @Test func linesThatAreNotJSONAreNamedWithTheRest() throws {
+        let fixture = try DirectoryFixture()
+        let bytes = Array("\(String(decoding: StoreImportTests.user("a@example.com").serialized(.compact), as: UTF8.self))\n\n{\"userName\": \n{\"a\": }\r\n".utf8)
+        #expect(try ImportRecord.read(bytes).map(\.position) == ["line 1", "line 3", "line 4"])
         do {
-            _ = try ImportRecord.read(bytes)
-        } catch {
-            #expect(error.problems.map(\.position) == ["line 3", "line 4"])
+            _ = try importing(bytes, into: fixture)
+            Issue.record("the import was accepted")
+        } catch let failure as ImportFailure {
+            #expect(failure.problems.map(\.position) == ["line 3", "line 4"])
+            #expect(failure.problems.allSatisfy { $0.error.scimType == .invalidSyntax })
         }
     }
 
@@ -162,5 +165,30 @@ struct StoreImportTests {
         // The running directory takes in both commits on its next request.
         #expect(try await fixture.search(.user, ["filter": "userName eq \"two@example.com\" or userName eq \"three@example.com\""]).totalResults == 2)
         #expect(try await fixture.search(.user, ["filter": "userName eq \"one@example.com\""]).totalResults == 0)
+    }
+
+    @Test func uniqueAttributesTheStoreDeclaresAreCheckedAcrossTheFileAndTheStore() async throws {
+        let fixture = try DirectoryFixture()
+        let command = try StoreSetup.open(at: fixture.root, options: GitStoreOptions())
+        let editor = SchemaEditor(store: command)
+        _ = try editor.apply(try editor.planAdd(try SchemaDeclaration.documents(in: StoreSchemaTests.declaration(), resourceType: "User", required: false)), by: CLIIdentity(name: "admin"))
+        try command.close()
+        let urn = StoreSchemaTests.urn
+        try await fixture.createUser("held@example.com", extra: [urn: ["code": "A-1"]])
+        let commits = try fixture.commitCount()
+        let bytes = StoreImportTests.lines([
+            StoreImportTests.user("one@example.com", extra: [urn: ["code": "B-2"]]),
+            StoreImportTests.user("two@example.com", extra: [urn: ["code": "b-2"]]),
+            StoreImportTests.user("three@example.com", extra: [urn: ["code": "a-1"]]),
+            StoreImportTests.user("four@example.com", extra: [urn: ["code": "C-3"]]),
+        ])
+        do {
+            _ = try importing(bytes, into: fixture)
+            Issue.record("values held twice were imported")
+        } catch let failure as ImportFailure {
+            #expect(failure.problems.map(\.position) == ["line 2", "line 3"], "\(failure)")
+            #expect(failure.problems[0].error.detail.contains("line 1") && failure.problems[1].error.detail.contains("already used by user"), "\(failure)")
+        }
+        #expect(try fixture.commitCount() == commits)
     }
 }

@@ -2,11 +2,12 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// Runs the file writes of a large batch on one thread per core, each thread over a
-/// contiguous run of the (sorted) work, so threads seldom share a folder. The first
-/// error stops the others from starting more; it is thrown once all have finished.
-enum WorkingTreeBatch {
-    /// Below this many files a batch is written from the writer's thread alone.
+/// The work of a large batch (an import, a big rollback) on one thread per core: its
+/// objects compressed, its files written. Each thread takes a contiguous run of the
+/// (sorted) work, so threads seldom share a folder. The first error stops the others from
+/// starting more; it is thrown once all have finished.
+enum LargeBatch {
+    /// Below this many files or objects a batch is done on the writer's thread alone.
     static let parallelFrom = 4096
 
     static func run<T>(_ count: Int, _ body: (Int) throws -> T) throws -> [T] {
