@@ -14,8 +14,9 @@ deps:
 		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgit2-dev git pkg-config; \
 	fi
 
-## What the tests need besides Swift: python-scim's scim2-tester, and headless Chromium with
-## chromedriver and selenium for the admin console's browser test.
+## What the tests need besides Swift: python-scim's scim2-tester, headless Chromium with
+## chromedriver and selenium for the admin console's browser test, and OpenSSH's server as
+## a git host for the ssh mirror test.
 test-tools:
 	@command -v scim2 >/dev/null || python3 -m pip install -q scim2-cli
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
@@ -23,6 +24,10 @@ test-tools:
 		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
 	fi
 	@python3 -c "import selenium" 2>/dev/null || python3 -m pip install -q selenium
+	@if ! [ -x /usr/sbin/sshd ] || ! command -v ssh-keygen >/dev/null; then \
+		echo "installing openssh-server (an ssh git host for the mirror test) with apt-get"; \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server openssh-client; \
+	fi
 
 build: deps
 	swift build

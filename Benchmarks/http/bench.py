@@ -782,10 +782,39 @@ def write_report(results):
     print(report)
 
 
+def splice_report(results, phases):
+    """Replaces (or appends) only the given phases' sections of Benchmarks/results.md: for a
+    phase that needs no store of a full run (`ONLY=import` in a fresh WORK)."""
+    path = os.path.join(ROOT, "Benchmarks", "results.md")
+    report = open(path).read()
+    renderers = {"import": render_import, "history": render_history, "replication": render_replication, "tenants": render_tenants}
+    for phase in phases:
+        part = renderers[phase](results)
+        title = next(line for line in part.split("\n") if line.startswith("## "))
+        start = report.find("\n" + title + "\n")
+        if start < 0:
+            report = report.rstrip("\n") + "\n" + part
+        else:
+            end = report.find("\n## ", start + 1)
+            report = report[:start] + part.rstrip("\n") + "\n" + (report[end:] if end >= 0 else "")
+    with open(path, "w") as f:
+        f.write(report)
+    print(report)
+
+
 def only(phases):
     """Runs some of the later phases again on the store a full run left in WORK, and
-    renders the report with their new figures (`ONLY=replication,history`)."""
+    renders the report with their new figures (`ONLY=replication,history`). `ONLY=import`
+    needs no earlier run: its section of the report is replaced alone."""
     store, data = os.path.join(WORK, "store"), os.path.join(WORK, "data")
+    if not os.path.exists(os.path.join(WORK, "results.json")):
+        if set(phases) != {"import"}:
+            raise SystemExit(f"{WORK} holds no earlier full run (results.json): only ONLY=import runs without one")
+        os.makedirs(WORK, exist_ok=True)
+        run(["swift", "build", "-c", "release", "--product", "scimgit"], cwd=ROOT)
+        results = {}
+        import_phase(results)
+        return splice_report(results, ["import"])
     with open(os.path.join(WORK, "results.json")) as f:
         results = json.load(f)
     run(["swift", "build", "-c", "release", "--product", "scimgit"], cwd=ROOT)

@@ -217,6 +217,19 @@ enum Operations {
         _ = run("/bin/sh", ["-c", "dd if=/dev/zero of='\(path)' bs=1M 2>/dev/null; true"])
     }
 
+    /// Whether something accepts TCP connections on 127.0.0.1:`port`.
+    static func connects(port: Int) -> Bool {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+
     @discardableResult
     static func run(_ executable: String, _ arguments: [String]) -> Int32 {
         let process = Process()

@@ -149,6 +149,91 @@ struct ReplicationTests {
         #expect(head(of: refused) == nil, "nothing reached the remote")
     }
 
+    /// An ssh server on loopback as a git host serves its repositories: OpenSSH's sshd with
+    /// a host key and one authorized client key of its own, for the user running the test.
+    private struct SSHHost {
+        let folder: String
+        let port: Int
+        let clientKey: String
+        /// `SHA256:…`, as `ssh-keygen -lf` prints the host key's fingerprint.
+        let fingerprint: String
+        let user: String
+
+        func url(_ repository: String) -> String { "ssh://\(user)@127.0.0.1:\(port)\(repository)" }
+
+        func stop() {
+            if let pid = (try? String(contentsOfFile: folder + "/sshd.pid", encoding: .utf8)).flatMap({ Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) {
+                kill(pid, SIGKILL)
+            }
+        }
+    }
+
+    private func sshHost(_ folder: TemporaryFolder) async throws -> SSHHost {
+        func keygen(_ name: String) throws {
+            let process = Operations.run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", folder.path + "/" + name])
+            #expect(process == 0, "ssh-keygen \(name)")
+        }
+        try keygen("host_key")
+        try keygen("client_key")
+        try FileManager.default.copyItem(atPath: folder.path + "/client_key.pub", toPath: folder.path + "/authorized_keys")
+        // Before sshd starts (Foundation's wait for a child then hangs beside a running one);
+        // through a file, as a pipe can be held open by other children.
+        Operations.run("/bin/sh", ["-c", "ssh-keygen -lf '\(folder.path)/host_key.pub' > '\(folder.path)/fingerprint'"])
+        let fingerprint = try String(String(contentsOfFile: folder.path + "/fingerprint", encoding: .utf8).split(separator: " ")[1])
+        let port = try Operations.freePort()
+        try """
+        Port \(port)
+        ListenAddress 127.0.0.1
+        HostKey \(folder.path)/host_key
+        PidFile \(folder.path)/sshd.pid
+        AuthorizedKeysFile \(folder.path)/authorized_keys
+        StrictModes no
+        UsePAM no
+        PasswordAuthentication no
+        KbdInteractiveAuthentication no
+        PermitRootLogin prohibit-password
+
+        """.write(toFile: folder.path + "/sshd_config", atomically: true, encoding: .utf8)
+        // sshd insists on its privilege separation folder, even for a test instance.
+        try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
+        // Detached (not this process's child): Foundation's wait for later children hangs
+        // while an sshd it started runs. Stopped through its pid file.
+        Operations.run("/bin/sh", ["-c", "/usr/sbin/sshd -f '\(folder.path)/sshd_config' -E '\(folder.path)/sshd.log'"])
+        #expect(try await Operations.eventually { Operations.connects(port: port) }, "sshd listens on \(port)")
+        return SSHHost(folder: folder.path, port: port, clientKey: folder.path + "/client_key", fingerprint: fingerprint, user: NSUserName())
+    }
+
+    @Test func aMirrorAndAReplicaOverSSHPinTheHostKeyAndUseTheKeyFromTheEnvironment() async throws {
+        let remotes = TemporaryFolder()
+        let mirror = try bareRepository(remotes)
+        let refused = try bareRepository(remotes, "refused.git")
+        let host = try await sshHost(remotes)
+        defer { host.stop() }
+        let access = ["SCIMGIT_MIRROR_SSH_KEY": host.clientKey, "SCIMGIT_MIRROR_SSH_HOST_KEY": host.fingerprint]
+        let primary = try ServerProcess(["--mirror", host.url(mirror)], durability: "durable", environment: access)
+        let ids = try await createUsers(.okta(primary), "ssh", 5)
+        let expected = try storeHead(primary)
+        #expect(try await Operations.eventually { head(of: mirror) == expected }, "over ssh:\n\(primary.log)")
+        #expect(!primary.log.contains(host.clientKey), "the key's path stays out of the log")
+
+        // A replica clones and follows the mirror over ssh with the same key and pin.
+        let replicaFolder = TemporaryFolder()
+        let replica = try ServerProcess(
+            ["--replica-of", host.url(mirror), "--follow-interval", "0.5"], storePath: replicaFolder.path + "/store", environment: access)
+        #expect(try await SCIMClient.okta(replica).get("/Users/\(ids[4])").json?["userName"]?.stringValue == "ssh4@example.com")
+        let later = try await createUsers(.okta(primary), "later", 2)
+        #expect(try await Operations.eventually { try await SCIMClient.okta(replica).get("/Users/\(later[1])").status == 200 }, "\(replica.log)")
+
+        // Another host key pinned (a host that is not the one expected): nothing is sent.
+        let impostor = try ServerProcess(
+            ["--mirror", host.url(refused)], durability: "durable",
+            environment: ["SCIMGIT_MIRROR_SSH_KEY": host.clientKey, "SCIMGIT_MIRROR_SSH_HOST_KEY": "SHA256:" + String(repeating: "A", count: 43)])
+        _ = try await createUsers(.okta(impostor), "impostor", 1)
+        #expect(try await Operations.eventually { (try await scrape(impostor)).value("scimgit_mirror_failures", ["mirror": "0"]) ?? 0 >= 1 }, "\(impostor.log)")
+        #expect(impostor.log.lowercased().contains("host key"), "\(impostor.log)")
+        #expect(head(of: refused) == nil, "nothing reached the remote")
+    }
+
     @Test func aDivergedMirrorIsNeverOverwritten() async throws {
         let remotes = TemporaryFolder()
         let mirror = try bareRepository(remotes)

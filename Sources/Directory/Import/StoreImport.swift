@@ -47,16 +47,16 @@ public struct StoreImport {
         logger.debug("import: \(records.count) records planned after \(ContinuousClock.now - started)")
         guard !dryRun else { return plan.summary }
         guard plan.summary.users + plan.summary.groups > 0 else { return plan.summary }
-        let message = commitMessage(plan, source: source, identity: identity)
         try afterPlanning?()
         let commit: ObjectID? = try store.write { session in
-            if session.head != base {
+            if session.head != base, let head = session.head {
                 // A server committed since the plan: plan again against HEAD, holding the lock.
-                let changed = try StoreLayout.ownedFolders.flatMap { try store.diff(from: base, to: session.head, under: $0).map(\.path) }
-                Indexer(files: CommitFiles(store: store, commit: session.head!), logger: logger).apply(changed, to: &state)
-                let current = try StoreSchemas.load(from: store, at: session.head, base: .standard).registry
+                let changed = try StoreLayout.ownedFolders.flatMap { try store.diff(from: base, to: head, under: $0).map(\.path) }
+                Indexer(files: CommitFiles(store: store, commit: head), logger: logger).apply(changed, to: &state)
+                let current = try StoreSchemas.load(from: store, at: head, base: .standard).registry
                 plan = try self.plan(records, state: state, registry: current)
             }
+            let message = commitMessage(plan, source: source, identity: identity)
             let spec = CommitSpec(changes: plan.changes, message: message.text, author: identity.signature)
             return try session.commit([spec]).first ?? nil
         }
