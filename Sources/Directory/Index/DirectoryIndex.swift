@@ -93,27 +93,29 @@ extension DirectoryIndex.State {
 
     /// Merges `ids` (sorted by creation, their summaries stored) into the kind's order.
     private mutating func mergeIntoOrder(_ ids: [String], kind: ResourceKind) {
-        let existing = order[kind] ?? []
-        order[kind] = nil
         let summaries = self.summaries
         func key(_ id: String) -> (Int64, String) { (summaries[id]?.created ?? 0, id) }
-        if let last = existing.last, let first = ids.first, key(last) > key(first) {
-            var merged: [String] = []
-            merged.reserveCapacity(existing.count + ids.count)
-            var left = 0, right = 0
-            while left < existing.count && right < ids.count {
-                if key(existing[left]) <= key(ids[right]) {
-                    merged.append(existing[left]); left += 1
-                } else {
-                    merged.append(ids[right]); right += 1
-                }
-            }
-            merged += existing[left...]
-            merged += ids[right...]
-            order[kind] = merged
-        } else {
-            order[kind] = existing + ids
+        guard let last = order[kind]?.last, let first = ids.first, key(last) > key(first) else {
+            // The common case, every write batch: the new ones are the newest. Appended in
+            // place (a copy of the list would cost a pass over every user per batch).
+            order[kind, default: []].append(contentsOf: ids)
+            return
         }
+        let existing = order[kind] ?? []
+        order[kind] = nil
+        var merged: [String] = []
+        merged.reserveCapacity(existing.count + ids.count)
+        var left = 0, right = 0
+        while left < existing.count && right < ids.count {
+            if key(existing[left]) <= key(ids[right]) {
+                merged.append(existing[left]); left += 1
+            } else {
+                merged.append(ids[right]); right += 1
+            }
+        }
+        merged += existing[left...]
+        merged += ids[right...]
+        order[kind] = merged
     }
 
     mutating func remove(_ id: String) {
