@@ -785,21 +785,26 @@ def write_report(results):
 def splice_report(results, phases):
     """Replaces (or appends) only the given phases' sections of Benchmarks/results.md: for a
     phase that needs no store of a full run (`ONLY=import` in a fresh WORK)."""
-    path = os.path.join(ROOT, "Benchmarks", "results.md")
-    report = open(path).read()
     renderers = {"import": render_import, "history": render_history, "replication": render_replication, "tenants": render_tenants}
     for phase in phases:
-        part = renderers[phase](results)
-        title = next(line for line in part.split("\n") if line.startswith("## "))
-        start = report.find("\n" + title + "\n")
-        if start < 0:
-            report = report.rstrip("\n") + "\n" + part
-        else:
-            end = report.find("\n## ", start + 1)
-            report = report[:start] + part.rstrip("\n") + "\n" + (report[end:] if end >= 0 else "")
+        splice_section(renderers[phase](results))
+    print(open(os.path.join(ROOT, "Benchmarks", "results.md")).read())
+
+
+def splice_section(part):
+    """Puts `part` (markdown starting with a `## ` title) in Benchmarks/results.md in place
+    of the section of that title, or at the end."""
+    path = os.path.join(ROOT, "Benchmarks", "results.md")
+    report = open(path).read()
+    title = next(line for line in part.split("\n") if line.startswith("## "))
+    start = report.find("\n" + title + "\n")
+    if start < 0:
+        report = report.rstrip("\n") + "\n" + part
+    else:
+        end = report.find("\n## ", start + 1)
+        report = report[:start] + part.rstrip("\n") + "\n" + (report[end:] if end >= 0 else "")
     with open(path, "w") as f:
         f.write(report)
-    print(report)
 
 
 def only(phases):

@@ -31,11 +31,13 @@ public final class GitStore: @unchecked Sendable {
     private var flusher: IndexFlusher?
     private let branchPath: String
     let repacker: Repacker
+    private let commitGraph: CommitGraphCache
     private var repairs = RecoveryReport()
     /// The paths of the last write made while another process owned the working tree.
     private var deferredPaths: [String] = []
 
     private var logger: Logger { options.logger }
+    private var packFolder: String { StorePaths.join(gitDirectory, "objects/pack") }
 
     /// What taking over the working tree repaired (empty for a clean store): at open for a
     /// server, at the first write that owned it for a command.
@@ -96,6 +98,7 @@ public final class GitStore: @unchecked Sendable {
         lock = try StoreLock(gitDirectory: gitDirectory)
         readers = ReaderPool(path: root)
         repacker = Repacker(root: root, logger: options.logger)
+        commitGraph = CommitGraphCache(gitDirectory: gitDirectory)
         let owner = options.readOnly ? nil : try WorkingTreeOwner(metadata: metadata, logger: options.logger)
         self.owner = owner
         if options.servesWorkingTree { try owner?.takeForServing(timeout: options.ownershipTimeout) }
@@ -106,6 +109,7 @@ public final class GitStore: @unchecked Sendable {
         workingTree = tree
         writer = try Writer(root: root, gitDirectory: gitDirectory, workingTree: tree, options: options)
         branchPath = StorePaths.join(gitDirectory, writer.branchReference)
+        if !options.readOnly { PackKeeps.removeStale(in: StorePaths.join(gitDirectory, "objects/pack")) }
         knownHead = writer.head
         knownFingerprint = writer.fingerprint
         if options.servesWorkingTree && !options.readOnly {
@@ -181,6 +185,7 @@ public final class GitStore: @unchecked Sendable {
         guard !wasClosed, !options.readOnly else { return }
         flusher?.stop()
         repacker.wait()
+        handOverRecentPacks()
         guard options.servesWorkingTree else { return }
         try lock.withLock(timeout: options.lockTimeout) {
             var followed = true
@@ -226,12 +231,14 @@ public final class GitStore: @unchecked Sendable {
             let before = writer.head
             let result = try body(session)
             if !owning && writer.head != before { state.withLock { deferredPaths = writer.lastCommittedPaths } }
-            // Not while git repack runs: it lists the packs when it starts, and fails
-            // ("could not find pack") when a merge removes one of them under it.
-            if !repacker.isRunning, writer.mergeRecentPacksIfDue() { readers.invalidate() }
+            // Also while git repack runs: it leaves the packs to be merged alone (`PackKeeps`).
+            if writer.mergeRecentPacksIfDue() { readers.invalidate() }
             if writer.packsWritten >= 8 {
                 writer.packsWritten = 0
-                if Repacker.countPacks(gitDirectory: gitDirectory) > options.repackThreshold { repacker.start() }
+                if Repacker.countPacks(gitDirectory: gitDirectory) > options.repackThreshold, !repacker.isRunning {
+                    PackKeeps.removeStale(in: packFolder)
+                    repacker.start()
+                }
             }
             return result
         }
@@ -293,15 +300,26 @@ public final class GitStore: @unchecked Sendable {
     public func mergeRecentPacks() {
         guard (try? ensureOpen()) != nil else { return }
         _ = try? lock.withLock(timeout: .milliseconds(5)) {
-            if !repacker.isRunning, writer.mergeRecentPacksIfDue(minimum: 2) { readers.invalidate() }
+            if writer.mergeRecentPacksIfDue(minimum: 2) { readers.invalidate() }
         }
     }
 
     /// Merges packs (and packs any loose objects) now, and waits until that is done.
     public func repack() {
         repacker.wait()
+        handOverRecentPacks()
         repacker.start()
         repacker.wait()
+    }
+
+    /// Merges what this process still meant to merge itself, and gives it to git repack
+    /// (at close, or before a repack asked for: no merge of ours will come first).
+    private func handOverRecentPacks() {
+        guard !writer.recentPacks.isEmpty else { return }
+        _ = try? lock.withLock(timeout: options.lockTimeout) {
+            if writer.mergeRecentPacksIfDue(minimum: 2) { readers.invalidate() }
+            writer.releaseRecentPacks()
+        }
     }
 
     /// Writes `.git/index` now (only the owner of the working tree keeps one in memory).
@@ -506,7 +524,8 @@ public final class GitStore: @unchecked Sendable {
     ) throws {
         try readers.with { repository in
             guard let origin = try start ?? repository.headCommit() else { return }
-            try CommitLog.walk(in: repository, from: origin, paths: paths, limit: limit, visit)
+            let graph = paths?.isEmpty == false ? commitGraph.graph : nil
+            try CommitLog.walk(in: repository, from: origin, paths: paths, limit: limit, graph: graph, visit)
         }
     }
 

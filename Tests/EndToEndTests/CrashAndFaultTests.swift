@@ -179,22 +179,31 @@ struct CrashAndFaultTests {
         }
         // A write in flight leaves the index dirty in memory when the disk fills.
         _ = try await okta.patch("/Users/\(ids[0])", [["op": "replace", "path": "displayName", "value": "Zero"]])
-        let filler = mount.path + "/filler"
-        FileManager.default.createFile(atPath: filler, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: filler))
-        let chunk = Data(count: 64 * 1024)
-        while (try? handle.write(contentsOf: chunk)) != nil {}
-        try? handle.close()
+        var fillers: [String] = []
+        func fillTheDisk() throws {
+            let filler = mount.path + "/filler\(fillers.count)"
+            fillers.append(filler)
+            FileManager.default.createFile(atPath: filler, contents: nil)
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: filler))
+            for size in [64 * 1024, 4096, 512] {
+                let chunk = Data(count: size)
+                while (try? handle.write(contentsOf: chunk)) != nil {}
+            }
+            try? handle.close()
+        }
+        try fillTheDisk()
         for stop in ["SIGTERM", "kill -9"] {
             if stop == "SIGTERM" { #expect(server.stop() == 0, "a clean stop on a full disk exits 0:\n\(server.log)") } else { server.kill(signal: SIGKILL) }
             try server.start()
+            // Stopping may have freed a little room (the last small packs merged): full again.
+            try fillTheDisk()
             okta = SCIMClient.okta(server)
             for id in ids { #expect(try await okta.get("/Users/\(id)").status == 200, "after \(stop)") }
             #expect(try await okta.get("/Users?count=0").json?["totalResults"] == 5)
             let refused = try await okta.post("/Users", ["userName": "full@example.com"])
             #expect(refused.status == 507, "after \(stop): \(refused.status)")
         }
-        try FileManager.default.removeItem(atPath: filler)
+        for filler in fillers { try FileManager.default.removeItem(atPath: filler) }
         #expect(try await okta.post("/Users", ["userName": "room@example.com"]).status == 201)
         #expect(server.statusIsClean())
         #expect(server.stop() == 0)

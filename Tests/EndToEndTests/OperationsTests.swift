@@ -79,14 +79,16 @@ struct OperationsTests {
         // `flock` (util-linux) holds the writer lock as a stuck git hook or command would.
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
-        holder.arguments = ["--no-fork", server.store + "/.git/scimgit.lock", "sleep", "5"]
+        holder.arguments = ["--no-fork", server.store + "/.git/scimgit.lock", "sleep", "300"]
         try holder.run()
-        defer { if holder.isRunning { holder.terminate() } }
+        defer { if holder.isRunning { kill(holder.processIdentifier, SIGKILL) } }
         #expect(try await Operations.eventually { try await probe.get("/readyz").status == 503 }, "not ready while locked:\n\(server.log)")
         let answer = try await probe.get("/readyz")
         #expect(String(decoding: answer.body, as: UTF8.self) == "not ready\n", "no detail for an attacker")
         #expect(server.log.contains("not ready: another process holds the store's writer lock"), "the reason is logged:\n\(server.log)")
-        while holder.isRunning { try await Task.sleep(for: .milliseconds(50)) }  // the lock goes with it
+        // The lock goes with it (SIGKILL: the test process's blocked signals are inherited).
+        kill(holder.processIdentifier, SIGKILL)
+        holder.waitUntilExit()
         #expect(try await Operations.eventually { try await probe.get("/readyz").status == 200 })
     }
 

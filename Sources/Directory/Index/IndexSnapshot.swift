@@ -114,6 +114,43 @@ enum IndexSnapshot {
     }
 }
 
+extension IndexSnapshot {
+    /// The resources that were named `name` (whole name, case-insensitive) at the snapshot's
+    /// commit, found by reading the file once without building any index: how `scimgit log
+    /// --resource NAME` finds a user among a million without parsing every file. Nil when
+    /// there is no readable snapshot.
+    static func resources(named name: String, from path: String) -> (head: ObjectID, found: [(kind: ResourceKind, id: String)])? {
+        guard let data = try? AtomicFile.read(path) else { return nil }
+        var input = ByteReader(data)
+        guard input.bytes(magic.count) == magic, let head = input.string().flatMap(ObjectID.init(hex:)),
+              let summaryCount = input.int() else { return nil }
+        let wanted = Array(name.lowercased().utf8)
+        let wantedIsASCII = wanted.allSatisfy { $0 < 0x80 }
+        let lowered = name.lowercased()
+        var found: [(kind: ResourceKind, id: String)] = []
+        for _ in 0..<summaryCount {
+            guard let id = input.string(), let kindByte = input.byte(), let candidate = input.stringBytes(),
+                  input.int64() != nil, let pathCount = input.int() else { return nil }
+            for _ in 0..<pathCount {
+                guard let count = input.int() else { return nil }
+                for _ in 0..<count { guard input.stringBytes() != nil else { return nil } }
+            }
+            let candidateIsASCII = !candidate.contains { $0 >= 0x80 }
+            let matches: Bool
+            if wantedIsASCII && candidateIsASCII {
+                // Most names: compared as bytes, folding ASCII case.
+                matches = candidate.count == wanted.count && zip(candidate, wanted).allSatisfy { a, b in
+                    (a >= 0x41 && a <= 0x5A ? a | 0x20 : a) == b
+                }
+            } else {
+                matches = String(decoding: candidate, as: UTF8.self).lowercased() == lowered
+            }
+            if matches, let kind = ResourceKind.withSnapshotCode(kindByte) { found.append((kind, id)) }
+        }
+        return (head, found)
+    }
+}
+
 /// Little-endian length-prefixed encoding for the snapshot.
 struct ByteWriter {
     var buffer: [UInt8] = []
@@ -163,8 +200,13 @@ struct ByteReader {
     mutating func int() -> Int? { int64().flatMap { $0 >= 0 && $0 < Int64(Int32.max) ? Int($0) : nil } }
 
     mutating func string() -> String? {
+        stringBytes().map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// A string's bytes, not decoded.
+    mutating func stringBytes() -> ArraySlice<UInt8>? {
         guard let count = int(), position + count <= data.count else { return nil }
         defer { position += count }
-        return String(decoding: data[position..<(position + count)], as: UTF8.self)
+        return data[position..<(position + count)]
     }
 }

@@ -10,9 +10,12 @@ import Glibc
 /// `git repack -d --geometric=2` runs in the background: it folds small packs into bigger
 /// ones so their count stays logarithmic (each object is rewritten O(log n) times), packs
 /// any loose objects (tags made by the CLI), and deletes only what is now packed elsewhere
-/// — never an object a write in flight may need. It never prunes. libgit2 1.5 has no
-/// repack of its own; this is the maintenance the git command line is allowed to do, off
-/// the request path.
+/// — never an object a write in flight may need. It never prunes. Then it writes the
+/// commit-graph with changed-path Bloom filters (`CommitGraph`: what keeps the history of
+/// one resource from costing a walk of every commit); filters already in the old graph are
+/// reused, so each run computes only the commits made since. libgit2 1.5 has neither of
+/// its own; this is the maintenance the git command line is allowed to do, off the request
+/// path.
 final class Repacker: @unchecked Sendable {
     private let root: String
     private let logger: Logger
@@ -26,13 +29,29 @@ final class Repacker: @unchecked Sendable {
         self.logger = logger
     }
 
-    /// Starts a repack unless one is already running. Returns false when git is missing.
+    /// What one round of maintenance runs, in order (a step runs only after the one before
+    /// it succeeded).
+    static let steps: [[String]] = [
+        ["repack", "-d", "-q", "--geometric=2"],
+        ["commit-graph", "write", "--reachable", "--split", "--changed-paths", "--no-progress"],
+    ]
+
+    /// Starts a round of maintenance unless one is already running. Returns false when git
+    /// is missing.
     @discardableResult
     func start() -> Bool {
         lock.lock()
         defer { lock.unlock() }
         guard running == nil else { return true }
-        guard let process = GitCommandLine.process(["repack", "-d", "-q", "--geometric=2"], in: root) else {
+        guard launch(step: 0) else { return false }
+        Counter(label: "scimgit_repacks_total").increment()
+        return true
+    }
+
+    /// Runs `steps[step]`; when it ends, the next one. Called with `lock` held.
+    private func launch(step: Int) -> Bool {
+        let arguments = Repacker.steps[step]
+        guard let process = GitCommandLine.process(arguments, in: root) else {
             logger.warning("git not found: loose objects are not packed (install git for automatic packing)")
             return false
         }
@@ -47,12 +66,14 @@ final class Repacker: @unchecked Sendable {
             errors.fileHandleForReading.readabilityHandler = nil
             guard let self else { return }
             self.lock.lock()
-            self.running = nil
-            self.finished = true
-            self.lock.unlock()
+            defer { self.lock.unlock() }
+            if step == 0 { self.finished = true }
             if done.terminationStatus != 0 {
-                self.logger.warning("git repack exited with status \(done.terminationStatus) (packs are merged at the next one): \(said.text)")
+                self.logger.warning("git \(arguments[0]) exited with status \(done.terminationStatus) (it runs again at the next maintenance): \(said.text)")
+            } else if step + 1 < Repacker.steps.count, self.launch(step: step + 1) {
+                return
             }
+            self.running = nil
         }
         do {
             try process.run()
@@ -60,9 +81,8 @@ final class Repacker: @unchecked Sendable {
             // packs wait a little longer to be merged.
             setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(process.processIdentifier), 10)
             running = process
-            Counter(label: "scimgit_repacks_total").increment()
         } catch {
-            logger.warning("could not start git repack: \(error)")
+            logger.warning("could not start git \(arguments[0]): \(error)")
             return false
         }
         return true

@@ -99,19 +99,27 @@ enum PackFileWriter {
     }
 
     /// Writes `objects` (duplicates are written once) as a pack in `folder`. Returns its
-    /// name, `pack-<checksum>`, as git names packs.
-    static func write(_ objects: [Packed], to folder: String) throws -> String {
+    /// name, `pack-<checksum>`, as git names packs. With `keep`, a `.keep` file holding it
+    /// is in place before the pack is visible (its index), so no `git repack` ever sees the
+    /// pack without it (`PackKeeps`).
+    static func write(_ objects: [Packed], to folder: String, keep: [UInt8]? = nil) throws -> String {
         var seen = Set<ObjectID>()
         let unique = objects.filter { seen.insert($0.id).inserted }
         let (pack, entries) = packBytes(unique)
         let checksum = Array(pack.suffix(20))
         let index = indexBytes(entries, packChecksum: checksum)
         let name = "pack-" + ObjectID(bytes: checksum)!.hex
-        try place(pack, at: StorePaths.join(folder, name + ".pack"), folder: folder)
+        if let keep { try place(keep, at: PackKeeps.path(of: name, in: folder), folder: folder) }
         do {
-            try place(index, at: StorePaths.join(folder, name + ".idx"), folder: folder)
+            try place(pack, at: StorePaths.join(folder, name + ".pack"), folder: folder)
+            do {
+                try place(index, at: StorePaths.join(folder, name + ".idx"), folder: folder)
+            } catch {
+                unlink(StorePaths.join(folder, name + ".pack"))
+                throw error
+            }
         } catch {
-            unlink(StorePaths.join(folder, name + ".pack"))
+            if keep != nil { PackKeeps.release(name, in: folder) }
             throw error
         }
         return name

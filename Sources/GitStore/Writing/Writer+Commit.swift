@@ -184,14 +184,17 @@ extension Writer {
     /// the first time it misses an object in it, so no pack folder rescan per batch.
     private func writePack(_ objects: [PackFileWriter.Object]) throws -> RecentPack {
         let packed = try PackFileWriter.pack(objects)
-        let name = try PackFileWriter.write(packed, to: StorePaths.join(gitDirectory, "objects/pack"))
-        return RecentPack(name: name, objects: packed)
+        var pack = RecentPack(name: "", objects: packed)
+        // Kept from `git repack` while this writer may still merge it.
+        let keep = pack.size <= Writer.largestPackToMerge ? PackKeeps.message : nil
+        pack.name = try PackFileWriter.write(packed, to: StorePaths.join(gitDirectory, "objects/pack"), keep: keep)
+        return pack
     }
 
     /// Removes a pack this writer just wrote (and makes libgit2 forget it).
     private func deletePack(_ name: String) {
         let folder = StorePaths.join(gitDirectory, "objects/pack")
-        for suffix in [".idx", ".pack", ".rev"] { unlink(StorePaths.join(folder, name + suffix)) }
+        for suffix in [".idx", ".pack", ".rev", PackKeeps.suffix] { unlink(StorePaths.join(folder, name + suffix)) }
         do { try reopenRepository() } catch { logger.error("could not reopen the repository after removing a pack: \(error)") }
     }
 

@@ -19,7 +19,8 @@ struct RecentPack {
 /// removes the small ones: objects are copied as they were compressed, except each folder's
 /// tree, stored as a delta of its previous version (`PackDelta`; no delta search, the
 /// writer knows which tree came before). `git repack` then sees a pack count that grows
-/// sixteen times slower.
+/// sixteen times slower. The small packs carry a `.keep` until they are merged
+/// (`PackKeeps`), so merging goes on while a repack runs.
 extension Writer {
     static let mergeEvery = 16
     /// Packs bigger than this are not kept for merging (a 50,000-member group's creation).
@@ -46,12 +47,24 @@ extension Writer {
                 // Index first: a pack without its index is invisible to readers.
                 unlink(StorePaths.join(folder, pack.name + ".idx"))
                 unlink(StorePaths.join(folder, pack.name + ".pack"))
+                PackKeeps.release(pack.name, in: folder)
             }
+            // Merged into a pack that is one of them (they were all the same objects): it
+            // is git's to repack now.
+            if packs.contains(where: { $0.name == merged }) { PackKeeps.release(merged, in: folder) }
             try reopenRepository()
             return true
         } catch {
             logger.warning("could not merge \(packs.count) recent packs (they stay as they are): \(error)")
             return false
         }
+    }
+
+    /// Gives the recent packs to `git repack` without merging them (at close: nothing
+    /// will merge them later).
+    func releaseRecentPacks() {
+        let folder = StorePaths.join(gitDirectory, "objects/pack")
+        for pack in recentPacks { PackKeeps.release(pack.name, in: folder) }
+        recentPacks = []
     }
 }
