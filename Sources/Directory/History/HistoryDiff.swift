@@ -6,7 +6,7 @@ import SCIM
 /// declarations changed.
 /// Costs in proportion to what changed (unchanged subtrees are skipped), not to the size
 /// of the store.
-public struct HistoryDiff {
+public struct HistoryDiff: Sendable {
     let store: GitStore
     let registry: SchemaRegistry
 
@@ -49,32 +49,16 @@ public struct HistoryDiff {
             omitted = chosen.count - limit
             chosen = Array(chosen.prefix(limit))
         }
-        for (id, entry) in chosen {
-            let type = entry.kind.resourceType(in: registry)
-            let path = entry.kind.path(of: id)
-            var before = Version(try entry.old.map { try store.readBlob($0) })
-            var after = Version(try entry.new.map { try store.readBlob($0) })
-            if entry.old == nil && entry.new == nil {
-                // Only memberships changed: the resource itself is the same at both ends.
-                before = Version(try old.flatMap { try store.read(path, at: $0) })
-                after = Version(try store.read(path, at: new))
-            }
-            var problems: [String] = []
-            if before.isBroken { problems.append("\(path) at \(old?.short ?? "the start") is not a valid resource (edited by hand?)") }
-            if after.isBroken { problems.append("\(path) at \(new.short) is not a valid resource (edited by hand?)") }
-            let name = (after.document ?? before.document)?[entry.kind.nameAttribute]?.stringValue ?? id
+        // Each resource read and compared on every core: a diff across a big sync reads
+        // two versions of tens of thousands of files.
+        let (membersAdded, membersRemoved, compare) = (added, removed, chosen)
+        let compared = parallelMap(compare.count) { position in
+            Result { try self.change(compare[position].key, compare[position].value, from: old, to: new, added: membersAdded, removed: membersRemoved) }
+        }
+        for result in compared {
+            let (id, name, change) = try result.get()
             names[id] = name
-            let kind: ResourceChange.Kind = before.isAbsent ? .added : after.isAbsent ? .removed : .modified
-            let attributes = problems.isEmpty
-                ? AttributeDiff.changes(from: before.document.map(withoutMeta), to: after.document.map(withoutMeta), as: type) : []
-            let membersAdded = (added[id] ?? []).sorted()
-            let membersRemoved = (removed[id] ?? []).sorted()
-            if kind == .modified && attributes.isEmpty && membersAdded.isEmpty && membersRemoved.isEmpty && problems.isEmpty { continue }
-            changes.append(ResourceChange(
-                kind: entry.kind, id: id, name: name, change: kind, attributes: attributes,
-                membersAdded: membersAdded, membersRemoved: membersRemoved,
-                problem: problems.isEmpty ? nil : problems.joined(separator: "; ")
-            ))
+            if let change { changes.append(change) }
         }
         let order = Dictionary(uniqueKeysWithValues: ResourceKind.all.enumerated().map { ($1, $0) })
         changes.sort { a, b in
@@ -89,6 +73,38 @@ public struct HistoryDiff {
         diff.omitted = omitted
         diff.isTruncated = truncated
         return diff
+    }
+
+    /// One resource's change between the two commits (nil when only `meta` changed), and
+    /// its name.
+    private func change(
+        _ id: String, _ entry: (kind: ResourceKind, old: ObjectID?, new: ObjectID?), from old: ObjectID?, to new: ObjectID,
+        added: [String: [String]], removed: [String: [String]]
+    ) throws -> (String, String, ResourceChange?) {
+        let type = entry.kind.resourceType(in: registry)
+        let path = entry.kind.path(of: id)
+        var before = Version(try entry.old.map { try store.readBlob($0) })
+        var after = Version(try entry.new.map { try store.readBlob($0) })
+        if entry.old == nil && entry.new == nil {
+            // Only memberships changed: the resource itself is the same at both ends.
+            before = Version(try old.flatMap { try store.read(path, at: $0) })
+            after = Version(try store.read(path, at: new))
+        }
+        var problems: [String] = []
+        if before.isBroken { problems.append("\(path) at \(old?.short ?? "the start") is not a valid resource (edited by hand?)") }
+        if after.isBroken { problems.append("\(path) at \(new.short) is not a valid resource (edited by hand?)") }
+        let name = (after.document ?? before.document)?[entry.kind.nameAttribute]?.stringValue ?? id
+        let kind: ResourceChange.Kind = before.isAbsent ? .added : after.isAbsent ? .removed : .modified
+        let attributes = problems.isEmpty
+            ? AttributeDiff.changes(from: before.document.map(withoutMeta), to: after.document.map(withoutMeta), as: type) : []
+        let membersAdded = (added[id] ?? []).sorted()
+        let membersRemoved = (removed[id] ?? []).sorted()
+        if kind == .modified && attributes.isEmpty && membersAdded.isEmpty && membersRemoved.isEmpty && problems.isEmpty { return (id, name, nil) }
+        return (id, name, ResourceChange(
+            kind: entry.kind, id: id, name: name, change: kind, attributes: attributes,
+            membersAdded: membersAdded, membersRemoved: membersRemoved,
+            problem: problems.isEmpty ? nil : problems.joined(separator: "; ")
+        ))
     }
 
     private func memberName(_ id: String, at commit: ObjectID) throws -> String? {

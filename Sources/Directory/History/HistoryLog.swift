@@ -89,8 +89,8 @@ public struct HistoryLog {
             return ResourceKind.all.map { $0.folder(of: lowered) }
         }
         guard let head = store.head else { return nil }
-        if let found = try resourceNamedFromSnapshot(argument, head: head) ?? resourceNamedScanningEveryFile(argument, head: head) {
-            return [found]
+        if let found = try ResourceNames(store: store).holders(of: [lowered], at: head)[lowered]?.first {
+            return [found.kind.folder(of: found.id)]
         }
         // Deleted since: find the commit that named it.
         var found: [String]?
@@ -104,55 +104,5 @@ public struct HistoryLog {
             return false
         }
         return found
-    }
-
-    /// The folder of the resource named `argument` at `head`, found through the index
-    /// snapshot: the names it recorded, and the files changed since its commit read again.
-    /// The outer nil: no snapshot to go by (or it is of a commit no longer there); the
-    /// inner: no resource of that name at `head`.
-    private func resourceNamedFromSnapshot(_ argument: String, head: ObjectID) throws -> String?? {
-        let snapshotPath = IndexSnapshot.path(gitDirectory: store.gitDirectory)
-        guard let (snapshotHead, named) = IndexSnapshot.resources(named: argument, from: snapshotPath),
-              let changes = try? store.diff(from: snapshotHead, to: head) else { return nil }
-        var changed: [ResourceKind: Set<String>] = [:]
-        for change in changes {
-            if case let .resource(kind, id)? = StoreLayout.entry(at: change.path) { changed[kind, default: []].insert(id) }
-        }
-        for kind in ResourceKind.all {
-            // Named so at the snapshot and unchanged since: named so now.
-            if let unchanged = named.first(where: { $0.kind == kind && changed[kind]?.contains($0.id) != true }) {
-                return .some(kind.folder(of: unchanged.id))
-            }
-            let candidates = named.filter { $0.kind == kind }.map(\.id) + (changed[kind] ?? []).sorted()
-            for id in candidates where try name(of: kind, id, at: head).map({ $0.lowercased() == argument.lowercased() }) == true {
-                return .some(kind.folder(of: id))
-            }
-        }
-        return .some(nil)
-    }
-
-    /// The same by reading every resource at `head` (a store without a snapshot).
-    private func resourceNamedScanningEveryFile(_ argument: String, head: ObjectID) throws -> String? {
-        let lowered = argument.lowercased()
-        // A plain ASCII name appears as is in the file's text: test that before parsing.
-        let textTest = argument.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
-        for kind in ResourceKind.all {
-            for file in try store.files(at: head, under: kind.folder) {
-                guard case let .resource(_, id)? = StoreLayout.entry(at: file.path) else { continue }
-                guard file.kind == .file, let bytes = try? store.readBlob(file.blob) else { continue }
-                if textTest, !(String(bytes: bytes, encoding: .utf8)?.lowercased().contains(lowered) ?? false) { continue }
-                // Whole names only (and NFC and NFD forms of one name are one name).
-                if let name = (try? JSONValue.parse(bytes))?[kind.nameAttribute]?.stringValue, name.lowercased() == lowered {
-                    return kind.folder(of: id)
-                }
-            }
-        }
-        return nil
-    }
-
-    private func name(of kind: ResourceKind, _ id: String, at head: ObjectID) throws -> String? {
-        guard let entry = try store.entry(at: kind.path(of: id), in: head), entry.kind == .file,
-              let bytes = try? store.readBlob(entry.blob) else { return nil }
-        return (try? JSONValue.parse(bytes))?[kind.nameAttribute]?.stringValue
     }
 }

@@ -192,11 +192,14 @@ public struct Revert {
             guard case let .restore(blob) = change, case let .resource(kind, id)? = StoreLayout.entry(at: path) else { continue }
             if let name = try document(blob)[kind.nameAttribute]?.stringValue { names[kind, default: [:]][name.lowercased()] = id }
         }
+        // Who holds those names now (through the index snapshot: not a read of every user).
+        let holders = try ResourceNames(store: store).holders(of: Set(names.values.flatMap(\.keys)), at: head)
         for (kind, wanted) in names {
-            for file in try store.files(at: head, under: kind.folder) {
-                guard case let .resource(fileKind, id)? = StoreLayout.entry(at: file.path), fileKind == kind, changes[file.path] == nil else { continue }
-                guard let name = try document(file.blob)[kind.nameAttribute]?.stringValue, let other = wanted[name.lowercased()], other != id else { continue }
-                problems.append("\(kind.nameAttribute) \(CommitMessage.quote(name)) is now used by \(kind.noun) \(id); \(other) cannot get it back")
+            for (name, other) in wanted {
+                for holder in holders[name] ?? [] where holder.kind == kind && holder.id != other && changes[kind.path(of: holder.id)] == nil {
+                    let shown = try ResourceNames(store: store).name(of: kind, holder.id, at: head) ?? name
+                    problems.append("\(kind.nameAttribute) \(CommitMessage.quote(shown)) is now used by \(kind.noun) \(holder.id); \(other) cannot get it back")
+                }
             }
         }
         return problems.sorted()

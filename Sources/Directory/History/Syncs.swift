@@ -141,7 +141,7 @@ public struct SyncFinder {
     public func sync(id: String) throws -> Sync? {
         let wanted = id.lowercased().hasPrefix("sync-") ? String(id.lowercased().dropFirst(5)) : id.lowercased()
         guard wanted.count >= 7, wanted.allSatisfy(\.isHexDigit) else { return nil }
-        return try chains(since: nil, client: nil).first { $0.commits.first?.id.hex.hasPrefix(wanted) == true }.map(sync)
+        return try chains(since: nil, client: nil, startingAt: wanted).first { $0.commits.first?.id.hex.hasPrefix(wanted) == true }.map(sync)
     }
 
     private func sync(_ chain: (id: String, commits: [LogEntry])) throws -> Sync {
@@ -164,10 +164,18 @@ public struct SyncFinder {
     }
 
     /// The syncs' commits, oldest first each, newest sync first; nothing is counted yet.
-    private func chains(since: Date?, client: String?) throws -> [(id: String, commits: [LogEntry])] {
+    /// `startingAt` (a commit id's hex prefix): only the sync that starts there is wanted,
+    /// so the walk ends once it is more than the gap older than that commit (a sync of last
+    /// night is found without reading years of history).
+    private func chains(since: Date?, client: String?, startingAt wanted: String? = nil) throws -> [(id: String, commits: [LogEntry])] {
         var open: [String: [LogEntry]] = [:]  // client → commits, newest first
         var closed: [[LogEntry]] = []
+        var start: Date?
         let visit = { (entry: LogEntry) -> Bool in
+            if let wanted {
+                if let start, start.timeIntervalSince(entry.time) > gap { return false }
+                if entry.id.hex.hasPrefix(wanted) { start = entry.time }
+            }
             // Nothing older can extend a sync that is still open, nor end after `since`.
             if let since, entry.time < since {
                 let oldest = open.values.compactMap { $0.last?.time }.min()

@@ -115,18 +115,17 @@ enum IndexSnapshot {
 }
 
 extension IndexSnapshot {
-    /// The resources that were named `name` (whole name, case-insensitive) at the snapshot's
-    /// commit, found by reading the file once without building any index: how `scimgit log
-    /// --resource NAME` finds a user among a million without parsing every file. Nil when
-    /// there is no readable snapshot.
-    static func resources(named name: String, from path: String) -> (head: ObjectID, found: [(kind: ResourceKind, id: String)])? {
+    /// The resources whose name (whole, case-insensitive) was one of `names` (lowercased)
+    /// at the snapshot's commit, found by reading the file once without building any index:
+    /// how a history command finds a user among a million without parsing every file. Nil
+    /// when there is no readable snapshot.
+    static func resources(namedAnyOf names: Set<String>, from path: String) -> (head: ObjectID, found: [(kind: ResourceKind, id: String)])? {
         guard let data = try? AtomicFile.read(path) else { return nil }
         var input = ByteReader(data)
         guard input.bytes(magic.count) == magic, let head = input.string().flatMap(ObjectID.init(hex:)),
               let summaryCount = input.int() else { return nil }
-        let wanted = Array(name.lowercased().utf8)
-        let wantedIsASCII = wanted.allSatisfy { $0 < 0x80 }
-        let lowered = name.lowercased()
+        let lengths = Set(names.filter { $0.utf8.allSatisfy { $0 < 0x80 } }.map(\.utf8.count))
+        var folded: [UInt8] = []
         var found: [(kind: ResourceKind, id: String)] = []
         for _ in 0..<summaryCount {
             guard let id = input.string(), let kindByte = input.byte(), let candidate = input.stringBytes(),
@@ -135,15 +134,16 @@ extension IndexSnapshot {
                 guard let count = input.int() else { return nil }
                 for _ in 0..<count { guard input.stringBytes() != nil else { return nil } }
             }
-            let candidateIsASCII = !candidate.contains { $0 >= 0x80 }
             let matches: Bool
-            if wantedIsASCII && candidateIsASCII {
-                // Most names: compared as bytes, folding ASCII case.
-                matches = candidate.count == wanted.count && zip(candidate, wanted).allSatisfy { a, b in
-                    (a >= 0x41 && a <= 0x5A ? a | 0x20 : a) == b
-                }
+            if !candidate.contains(where: { $0 >= 0x80 }) {
+                // Most names: ASCII, case folded as bytes; only names of a wanted length are
+                // made into strings.
+                guard lengths.contains(candidate.count) else { continue }
+                folded.removeAll(keepingCapacity: true)
+                for byte in candidate { folded.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) }
+                matches = names.contains(String(decoding: folded, as: UTF8.self))
             } else {
-                matches = String(decoding: candidate, as: UTF8.self).lowercased() == lowered
+                matches = names.contains(String(decoding: candidate, as: UTF8.self).lowercased())
             }
             if matches, let kind = ResourceKind.withSnapshotCode(kindByte) { found.append((kind, id)) }
         }

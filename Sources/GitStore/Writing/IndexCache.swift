@@ -8,7 +8,23 @@ import Glibc
 /// (O(log n)), and the file is written only when writes pause: rewriting 8.8 MB of index at
 /// 100k files on every commit would cost more than the commit itself.
 final class IndexCache {
-    private let pointer: OpaquePointer
+    /// The index itself; for a store opened read-only, an empty one until something reads
+    /// it (`loaded`): a read-only command (`scimgit log`) must not pay for reading an index
+    /// of a million entries it never looks at (2 s).
+    private var handle: OpaquePointer
+    private var unreadFrom: Repository?
+    private var pointer: OpaquePointer {
+        if let repository = unreadFrom {
+            unreadFrom = nil
+            var index: OpaquePointer?
+            if git_repository_index(&index, repository.pointer) == 0, let index {
+                git_index_free(handle)
+                handle = index
+                diskStamp = currentDiskStamp()
+            }
+        }
+        return handle
+    }
     private(set) var isDirty = false
     private(set) var dirtySince: ContinuousClock.Instant?
     private(set) var lastChange = ContinuousClock.now
@@ -16,11 +32,16 @@ final class IndexCache {
     /// `.git/index` as this process last read or wrote it.
     private var diskStamp: FileStamp?
 
-    init(repository: Repository) throws {
+    init(repository: Repository, readOnly: Bool = false) throws {
         var index: OpaquePointer?
-        try gitCheck(git_repository_index(&index, repository.pointer), "open index")
-        pointer = index!
-        diskStamp = currentDiskStamp()
+        if readOnly {
+            try gitCheck(git_index_new(&index), "new index")
+            unreadFrom = repository
+        } else {
+            try gitCheck(git_repository_index(&index, repository.pointer), "open index")
+        }
+        handle = index!
+        if !readOnly { diskStamp = currentDiskStamp() }
     }
 
     /// True when someone else (plain git, another scimgit) wrote `.git/index` since.
@@ -31,7 +52,7 @@ final class IndexCache {
         return HeadFingerprint.stamp(String(cString: path))
     }
 
-    deinit { git_index_free(pointer) }
+    deinit { git_index_free(handle) }
 
     /// Records that `path` now holds blob `id`, with the stat data of the file just written.
     func set(_ path: String, blob id: ObjectID, stat info: stat) throws {
