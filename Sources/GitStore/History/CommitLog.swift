@@ -16,13 +16,15 @@ enum CommitLog {
     ) throws {
         let paths = paths?.isEmpty == false ? paths : nil
         let keys = graph.flatMap { graph in paths.map { $0.map(graph.key) } }
+        if let limit, limit <= 0 { return }
         var emitted = 0
         /// Visits one commit unless the paths rule it out; false when the walk is over.
         func consider(_ info: CommitInfo) throws -> Bool {
             if let paths, !(try touches(info, paths, repository)) { return true }
-            if let limit, emitted >= limit { return false }
             emitted += 1
-            return try visit(info)
+            guard try visit(info) else { return false }
+            // Over at the limit: not one commit more is read.
+            return limit.map { emitted < $0 } ?? true
         }
         var next: ObjectID? = start
         var position = graph?.position(of: start)
