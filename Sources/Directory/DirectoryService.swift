@@ -17,7 +17,7 @@ import Synchronization
 public final class DirectoryService: ResourceService {
     public let store: GitStore
     private let schemas: SchemaCatalog
-    private let index: DirectoryIndex
+    let index: DirectoryIndex
     private let writer: DirectoryWriter
     private let renderer: ResourceRenderer
     private let reads: DirectoryReads

@@ -117,6 +117,7 @@ public final class GitStore: @unchecked Sendable {
             let flusher = IndexFlusher(interval: options.indexFlushDelay) { [weak self] in self?.flushIndexIfIdle() }
             self.flusher = flusher
             flusher.start()
+            prefetchIndex()
         } else if let owner, owner.take(as: options.processName) {
             // A command on a store no server owns repairs it at once, as a server would.
             try lock.withLock(timeout: options.lockTimeout) {
@@ -327,6 +328,18 @@ public final class GitStore: @unchecked Sendable {
         try lock.withLock(timeout: options.lockTimeout) {
             if writer.index.isDirty && (options.servesWorkingTree || owner?.isOwner == true) { try writer.index.write() }
         }
+    }
+
+    /// Reads `.git/index` on a thread of its own, under the writer lock, so the first
+    /// write does not wait for it and the server's own indexes load meanwhile (at a
+    /// million files both take seconds, and they use different cores).
+    private func prefetchIndex() {
+        let thread = Thread { [weak self] in
+            guard let self else { return }
+            try? lock.withLock(timeout: options.lockTimeout) { writer.index.prefetch() }
+        }
+        thread.name = "scimgit index read"
+        thread.start()
     }
 
     private func flushIndexIfIdle() {

@@ -10,7 +10,7 @@ final class DirectoryIndex: @unchecked Sendable {
     private let lock = ReadWriteLock()
     private var state = State()
 
-    struct State {
+    struct State: Equatable {
         var summaries: [String: ResourceSummary] = [:]
         /// Ids in creation order, per kind.
         var order: [ResourceKind: [String]] = Dictionary(uniqueKeysWithValues: ResourceKind.all.map { ($0, []) })
@@ -174,13 +174,7 @@ extension DirectoryIndex.State {
 
     mutating func addKeys(_ id: String, _ summary: ResourceSummary) {
         for (path, keys) in summary.pathKeys {
-            for key in keys {
-                if equality[summary.kind]?[path]?[key] == nil {
-                    equality[summary.kind, default: [:]][path, default: [:]][key] = IDSet(id)
-                } else {
-                    equality[summary.kind]![path]![key]!.insert(id)
-                }
-            }
+            for key in keys { equality[summary.kind, default: [:]][path, default: [:]][key].add(id) }
         }
     }
 

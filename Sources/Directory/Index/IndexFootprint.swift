@@ -14,10 +14,12 @@ extension DirectoryIndex.State {
             total += IndexFootprint.entry(key: 16, value: MemoryLayout<ResourceSummary>.stride)
             total += IndexFootprint.heap(36) // the id, a UUID (shared by every other table)
             total += IndexFootprint.heap(summary.name.utf8.count)
-            total += IndexFootprint.array(summary.keys.count, stride: 8)
-            for keys in summary.keys {
-                total += IndexFootprint.array(keys.count, stride: 16)
-                for key in keys { total += IndexFootprint.heap(key.utf8.count) }
+            total += IndexFootprint.array(summary.keys.values.count, stride: 16)
+            // Keys equal to the name or to each other share its storage (`ResourceSummary`).
+            var counted = [summary.name]
+            for key in summary.keys.values where !counted.contains(key) {
+                total += IndexFootprint.heap(key.utf8.count)
+                counted.append(key)
             }
         }
         for (_, ids) in order { total += IndexFootprint.array(ids.count, stride: 16) }

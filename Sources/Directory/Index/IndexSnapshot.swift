@@ -7,40 +7,71 @@ import GitStore
 /// every user (seconds at 100,000 users). A snapshot of an older commit is still used: the
 /// tree diff from its commit to HEAD says which files to read again. Anything unreadable
 /// means a full rebuild; the snapshot is only ever a cache.
+///
+/// The layout is made for loading a million users in seconds: resources are written in
+/// creation order (the order lists are not written again), memberships name them by their
+/// position (one string per id in memory, shared by every table), and the number of
+/// distinct keys of each indexed path lets each table be sized once.
 enum IndexSnapshot {
-    static let magic = Array("scimgit-index-snapshot-2\n".utf8)
+    static let magic = Array("scimgit-index-snapshot-3\n".utf8)
 
     static func path(gitDirectory: String) -> String {
         MetadataPaths(gitDirectory: gitDirectory).indexSnapshot
     }
 
-    static func save(_ state: DirectoryIndex.State, head: ObjectID, to path: String) throws {
+    struct Inconsistent: Error, CustomStringConvertible {
+        var description: String { "the creation order does not list every resource" }
+    }
+
+    static func save(_ state: DirectoryIndex.State, head: ObjectID, to path: String, chunkSize: Int = IndexSnapshot.chunkSize) throws {
         var out = ByteWriter()
         out.bytes(magic)
         out.string(head.hex)
+        for kind in ResourceKind.all {
+            out.int(kind.indexedPaths.count)
+            for (path, _) in kind.indexedPaths { out.int(state.equality[kind]?[path]?.count ?? 0) }
+        }
         out.int(state.summaries.count)
-        for (id, summary) in state.summaries {
-            out.string(id)
-            out.byte(summary.kind.snapshotCode)
-            out.string(summary.name)
-            out.int64(summary.created)
-            out.int(summary.keys.count)
-            for keys in summary.keys {
-                out.int(keys.count)
-                for key in keys { out.string(key) }
+        var position: [String: Int] = [:]
+        position.reserveCapacity(state.summaries.count)
+        let ordered = ResourceKind.all.flatMap { kind in (state.order[kind] ?? []).lazy.map { (kind, $0) } }
+        for chunk in stride(from: 0, to: ordered.count, by: chunkSize) {
+            let resources = ordered[chunk..<min(ordered.count, chunk + chunkSize)]
+            out.int(resources.count)
+            try out.section { out in
+                for (kind, id) in resources {
+                    guard let summary = state.summaries[id], summary.kind == kind, position.updateValue(position.count, forKey: id) == nil else {
+                        throw Inconsistent()
+                    }
+                    out.string(id)
+                    out.byte(summary.kind.snapshotCode)
+                    out.string(summary.name)
+                    out.int64(summary.created)
+                    let runs = summary.keys.runs
+                    out.int(runs.count)
+                    for run in runs {
+                        out.int(run.count)
+                        for key in run { out.string(key) }
+                    }
+                }
             }
         }
-        for kind in ResourceKind.all {
-            let ids = state.order[kind] ?? []
-            out.int(ids.count)
-            for id in ids { out.string(id) }
+        guard position.count == state.summaries.count else { throw Inconsistent() }
+        /// A resource by its position plus one, or 0 and the id (a member with no file).
+        func reference(_ id: String) {
+            if let at = position[id] {
+                out.int(at + 1)
+            } else {
+                out.int(0)
+                out.string(id)
+            }
         }
         out.int(state.members.count)
         for (group, members) in state.members {
-            out.string(group)
+            reference(group)
             out.int(members.count)
             for (member, kind) in members {
-                out.string(member)
+                reference(member)
                 out.byte(kind.snapshotCode)
                 let display = state.memberDisplays[group]?[member]
                 out.string(display?.text ?? "")
@@ -60,43 +91,20 @@ enum IndexSnapshot {
     static func load(from path: String) -> (head: ObjectID, state: DirectoryIndex.State)? {
         guard let data = try? AtomicFile.read(path) else { return nil }
         var input = ByteReader(data)
-        guard input.bytes(magic.count) == magic, let head = input.string().flatMap(ObjectID.init(hex:)) else { return nil }
-        var state = DirectoryIndex.State()
-        guard let summaryCount = input.int() else { return nil }
-        state.summaries.reserveCapacity(summaryCount)
-        for _ in 0..<summaryCount {
-            guard let id = input.string(), let kindByte = input.byte(), let name = input.string(),
-                  let created = input.int64(), let pathCount = input.int() else { return nil }
-            var keys: [[String]] = []
-            for _ in 0..<pathCount {
-                guard let count = input.int() else { return nil }
-                var values: [String] = []
-                for _ in 0..<count {
-                    guard let key = input.string() else { return nil }
-                    values.append(key)
-                }
-                keys.append(values)
-            }
-            guard let kind = ResourceKind.withSnapshotCode(kindByte) else { return nil }
-            let summary = ResourceSummary(kind: kind, name: name, created: created, keys: keys)
-            state.summaries[id] = summary
-            state.addKeys(id, summary)
-        }
-        for kind in ResourceKind.all {
-            guard let count = input.int() else { return nil }
-            var ids: [String] = []
-            ids.reserveCapacity(count)
-            for _ in 0..<count {
-                guard let id = input.string() else { return nil }
-                ids.append(id)
-            }
-            state.order[kind] = ids
+        guard let (head, distinctKeys) = header(&input), let summaryCount = input.int(),
+              let chunks = chunks(&input, holding: summaryCount) else { return nil }
+        guard let resources = parse(chunks, total: summaryCount) else { return nil }
+        var state = DirectoryIndex.State(resources: resources, distinctKeys: distinctKeys)
+        func reference() -> String? {
+            guard let at = input.int() else { return nil }
+            if at == 0 { return input.string() }
+            return at <= resources.count ? resources[at - 1].id : nil
         }
         guard let groupCount = input.int() else { return nil }
         for _ in 0..<groupCount {
-            guard let group = input.string(), let count = input.int() else { return nil }
+            guard let group = reference(), let count = input.int() else { return nil }
             for _ in 0..<count {
-                guard let member = input.string(), let kindByte = input.byte(), let display = input.string(), let givenFor = input.string() else { return nil }
+                guard let member = reference(), let kindByte = input.byte(), let display = input.string(), let givenFor = input.string() else { return nil }
                 guard let kind = ResourceKind.withSnapshotCode(kindByte) else { return nil }
                 state.addMember(member, to: group, kind: kind)
                 if !display.isEmpty {
@@ -112,101 +120,102 @@ enum IndexSnapshot {
         guard input.atEnd else { return nil }
         return (head, state)
     }
-}
 
-extension IndexSnapshot {
-    /// The resources whose name (whole, case-insensitive) was one of `names` (lowercased)
-    /// at the snapshot's commit, found by reading the file once without building any index:
-    /// how a history command finds a user among a million without parsing every file. Nil
-    /// when there is no readable snapshot.
-    static func resources(namedAnyOf names: Set<String>, from path: String) -> (head: ObjectID, found: [(kind: ResourceKind, id: String)])? {
-        guard let data = try? AtomicFile.read(path) else { return nil }
-        var input = ByteReader(data)
-        guard input.bytes(magic.count) == magic, let head = input.string().flatMap(ObjectID.init(hex:)),
-              let summaryCount = input.int() else { return nil }
-        let lengths = Set(names.filter { $0.utf8.allSatisfy { $0 < 0x80 } }.map(\.utf8.count))
-        var folded: [UInt8] = []
-        var found: [(kind: ResourceKind, id: String)] = []
-        for _ in 0..<summaryCount {
-            guard let id = input.string(), let kindByte = input.byte(), let candidate = input.stringBytes(),
-                  input.int64() != nil, let pathCount = input.int() else { return nil }
-            for _ in 0..<pathCount {
-                guard let count = input.int() else { return nil }
-                for _ in 0..<count { guard input.stringBytes() != nil else { return nil } }
-            }
-            let matches: Bool
-            if !candidate.contains(where: { $0 >= 0x80 }) {
-                // Most names: ASCII, case folded as bytes; only names of a wanted length are
-                // made into strings.
-                guard lengths.contains(candidate.count) else { continue }
-                folded.removeAll(keepingCapacity: true)
-                for byte in candidate { folded.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) }
-                matches = names.contains(String(decoding: folded, as: UTF8.self))
-            } else {
-                matches = names.contains(String(decoding: candidate, as: UTF8.self).lowercased())
-            }
-            if matches, let kind = ResourceKind.withSnapshotCode(kindByte) { found.append((kind, id)) }
+    /// How many resources a section holds: enough to share a million among the cores,
+    /// few enough that one section is a small part of the file.
+    static let chunkSize = 65_536
+
+    /// The sections the resources were written in, each with how many it holds.
+    static func chunks(_ input: inout ByteReader, holding total: Int) -> [(count: Int, reader: ByteReader)]? {
+        var chunks: [(count: Int, reader: ByteReader)] = []
+        var seen = 0
+        while seen < total {
+            guard let count = input.int(), count > 0, count <= total - seen, let length = input.int(), let reader = input.section(length) else { return nil }
+            chunks.append((count, reader))
+            seen += count
         }
-        return (head, found)
-    }
-}
-
-/// Little-endian length-prefixed encoding for the snapshot.
-struct ByteWriter {
-    var buffer: [UInt8] = []
-
-    mutating func bytes(_ bytes: [UInt8]) { buffer += bytes }
-    mutating func byte(_ value: UInt8) { buffer.append(value) }
-
-    mutating func int64(_ value: Int64) {
-        withUnsafeBytes(of: value.littleEndian) { buffer += $0 }
+        return chunks
     }
 
-    mutating func int(_ value: Int) { int64(Int64(value)) }
-
-    mutating func string(_ value: String) {
-        let utf8 = Array(value.utf8)
-        int(utf8.count)
-        buffer += utf8
-    }
-}
-
-struct ByteReader {
-    private let data: [UInt8]
-    private var position = 0
-
-    init(_ data: [UInt8]) {
-        self.data = data
-    }
-
-    var atEnd: Bool { position == data.count }
-
-    mutating func bytes(_ count: Int) -> [UInt8]? {
-        guard count >= 0, position + count <= data.count else { return nil }
-        defer { position += count }
-        return Array(data[position..<(position + count)])
-    }
-
-    mutating func byte() -> UInt8? { bytes(1)?.first }
-
-    mutating func int64() -> Int64? {
-        guard position + 8 <= data.count else { return nil }
-        var value: Int64 = 0
-        for offset in 0..<8 { value |= Int64(data[position + offset]) << (8 * offset) }
-        position += 8
-        return value
-    }
-
-    mutating func int() -> Int? { int64().flatMap { $0 >= 0 && $0 < Int64(Int32.max) ? Int($0) : nil } }
-
-    mutating func string() -> String? {
-        stringBytes().map { String(decoding: $0, as: UTF8.self) }
+    /// Every resource of `chunks`, each chunk parsed by a worker straight into its place
+    /// in the list (joining per-chunk lists copied a million entries once more).
+    private static func parse(_ chunks: [(count: Int, reader: ByteReader)], total: Int) -> [(id: String, summary: ResourceSummary)]? {
+        typealias Resource = (id: String, summary: ResourceSummary)
+        var starts: [Int] = []
+        var next = 0
+        for chunk in chunks {
+            starts.append(next)
+            next += chunk.count
+        }
+        guard next == total else { return nil }
+        let offsets = starts
+        var failed = false
+        let resources = [Resource](unsafeUninitializedCapacity: total) { buffer, initialized in
+            // Each worker writes only its own chunk's slots, and says how far it got.
+            let base = UncheckedSendable(buffer.baseAddress)
+            let parsed = parallelMap(chunks.count) { chunk -> Int in
+                var input = chunks[chunk].reader
+                for position in 0..<chunks[chunk].count {
+                    guard let resource = summary(&input) else { return position }
+                    (base.value! + offsets[chunk] + position).initialize(to: resource)
+                }
+                return input.atEnd ? chunks[chunk].count : -chunks[chunk].count
+            }
+            if parsed.indices.allSatisfy({ parsed[$0] == chunks[$0].count }) {
+                initialized = total
+            } else {
+                for (chunk, count) in parsed.enumerated() {
+                    (buffer.baseAddress! + starts[chunk]).deinitialize(count: abs(count))
+                }
+                failed = true
+                initialized = 0
+            }
+        }
+        return failed ? nil : resources
     }
 
-    /// A string's bytes, not decoded.
-    mutating func stringBytes() -> ArraySlice<UInt8>? {
-        guard let count = int(), position + count <= data.count else { return nil }
-        defer { position += count }
-        return data[position..<(position + count)]
+    /// The commit and, per kind, how many distinct keys each indexed path had.
+    static func header(_ input: inout ByteReader) -> (ObjectID, [ResourceKind: [Int]])? {
+        guard input.bytes(magic.count) == magic, let head = input.string().flatMap(ObjectID.init(hex:)) else { return nil }
+        var distinctKeys: [ResourceKind: [Int]] = [:]
+        for kind in ResourceKind.all {
+            guard let count = input.int(), count == kind.indexedPaths.count else { return nil }
+            var counts: [Int] = []
+            for _ in 0..<count {
+                guard let keys = input.int() else { return nil }
+                counts.append(keys)
+            }
+            distinctKeys[kind] = counts
+        }
+        return (head, distinctKeys)
+    }
+
+    /// One resource. A key with the same text as the name or an earlier key of the same
+    /// resource is the same string (`ResourceSummary` shares them when it reads a file, too).
+    private static func summary(_ input: inout ByteReader) -> (id: String, summary: ResourceSummary)? {
+        guard let id = input.string(), let kindByte = input.byte(), let kind = ResourceKind.withSnapshotCode(kindByte),
+              let nameBytes = input.stringBytes(), let created = input.int64(), let pathCount = input.int(),
+              pathCount == kind.indexedPaths.count else { return nil }
+        let name = String(decoding: nameBytes, as: UTF8.self)
+        var seen: [(bytes: ArraySlice<UInt8>, text: String)] = [(nameBytes, name)]
+        var runs: [[String]] = []
+        runs.reserveCapacity(pathCount)
+        for _ in 0..<pathCount {
+            guard let count = input.int() else { return nil }
+            var run: [String] = []
+            run.reserveCapacity(count)
+            for _ in 0..<count {
+                guard let bytes = input.stringBytes() else { return nil }
+                if let same = seen.first(where: { $0.bytes.count == bytes.count && $0.bytes.elementsEqual(bytes) }) {
+                    run.append(same.text)
+                } else {
+                    let text = String(decoding: bytes, as: UTF8.self)
+                    seen.append((bytes, text))
+                    run.append(text)
+                }
+            }
+            runs.append(run)
+        }
+        return (id, ResourceSummary(kind: kind, name: name, created: created, sharedKeys: runs))
     }
 }

@@ -42,17 +42,20 @@ struct Indexer {
         let parsed = parallelMap(toRead.count) { position in
             read(toRead[position].path).map { ResourceSummary(kind: toRead[position].kind, document: $0) }
         }
-        var state = DirectoryIndex.State()
+        var summaries: [(id: String, summary: ResourceSummary)] = []
+        var broken: [String: String] = [:]
         for (position, resource) in resources.enumerated() {
             switch parsed[position] {
             case let .success(summary):
-                state.insertUnordered(resource.id, summary)
+                summaries.append((resource.id, summary))
             case let .failure(failure):
-                state.broken[resource.id] = resource.path
+                broken[resource.id] = resource.path
                 logger.error("cannot read \(resource.path): \(failure.reason); it answers 500 until fixed (see scimgit verify)")
             }
         }
-        state.sortOrder()
+        summaries.sort { ($0.summary.kind.snapshotCode, $0.summary.created, $0.id) < ($1.summary.kind.snapshotCode, $1.summary.created, $1.id) }
+        var state = DirectoryIndex.State(resources: summaries)
+        state.broken = broken
         for membership in memberships {
             state.addMember(membership.member, to: membership.group, kind: state.kind(of: membership.member) ?? .user)
             if !membership.plain {
@@ -122,25 +125,6 @@ struct Indexer {
             return .success(document)
         } catch {
             return .failure(ReadFailure(reason: "\(error)"))
-        }
-    }
-}
-
-extension DirectoryIndex.State {
-    /// Adds a resource without keeping creation order (bulk building; `sortOrder` after).
-    mutating func insertUnordered(_ id: String, _ summary: ResourceSummary) {
-        summaries[id] = summary
-        order[summary.kind, default: []].append(id)
-        addKeys(id, summary)
-    }
-
-    mutating func sortOrder() {
-        for kind in ResourceKind.all {
-            let summaries = self.summaries
-            order[kind]?.sort { left, right in
-                let a = summaries[left]?.created ?? 0, b = summaries[right]?.created ?? 0
-                return a == b ? left < right : a < b
-            }
         }
     }
 }

@@ -9,15 +9,23 @@ struct ResourceSummary: Sendable, Hashable {
     var name: String
     /// `meta.created` in milliseconds since 1970: creation order, the order pages come in.
     var created: Int64
-    /// Indexed attribute values, normalised: one list per path of `indexedPaths[kind]`, in
+    /// Indexed attribute values, normalised: one run per path of `indexedPaths[kind]`, in
     /// that order (positional rather than a dictionary: this is kept for every resource).
-    var keys: [[String]]
+    var keys: IndexKeys
 
     init(kind: ResourceKind, name: String, created: Int64, keys: [[String]]) {
         self.kind = kind
         self.name = name
         self.created = created
-        self.keys = keys
+        self.keys = IndexKeys(ResourceSummary.sharingStorage(keys, with: name))
+    }
+
+    /// A summary whose keys already share storage with its name (read from the snapshot).
+    init(kind: ResourceKind, name: String, created: Int64, sharedKeys: [[String]]) {
+        self.kind = kind
+        self.name = name
+        self.created = created
+        self.keys = IndexKeys(sharedKeys)
     }
 
     /// Extracts the summary of a stored resource document.
@@ -26,14 +34,28 @@ struct ResourceSummary: Sendable, Hashable {
         name = kind.name(in: document)
         created = document["meta"]?["created"]?.stringValue.flatMap(SCIMDateTime.init(parsing:))
             .map { $0.secondsSince1970 * 1000 + Int64($0.nanoseconds / 1_000_000) } ?? 0
-        keys = kind.indexedPaths.map { path, caseExact in
+        keys = IndexKeys(ResourceSummary.sharingStorage(kind.indexedPaths.map { path, caseExact in
             ResourceSummary.values(at: path, in: document).map { ResourceSummary.key($0, caseExact: caseExact) }
-        }
+        }, with: name))
     }
 
     /// Each indexed path with its keys.
-    var pathKeys: Zip2Sequence<[String], [[String]]> {
-        zip(kind.indexedPaths.map(\.path), keys)
+    var pathKeys: Zip2Sequence<[String], [ArraySlice<String>]> {
+        zip(kind.indexedPaths.map(\.path), keys.runs)
+    }
+
+    /// The keys, each equal one made the same text as the name or an earlier key: a
+    /// user's userName key is usually its name, its email the same again, and a string of
+    /// more than 15 bytes is a heap object of its own (a hundred megabytes at a million).
+    private static func sharingStorage(_ runs: [[String]], with name: String) -> [[String]] {
+        var seen = [name]
+        return runs.map { run in
+            run.map { key in
+                if let same = seen.first(where: { $0 == key }) { return same }
+                seen.append(key)
+                return key
+            }
+        }
     }
 
     /// The index key of a value: its text, lowercased unless the attribute is caseExact.

@@ -33,3 +33,13 @@ final class ParallelResults<T>: @unchecked Sendable {
 
     func get(_ position: Int) -> T? { values[position] }
 }
+
+/// A value handed to parallel workers that the compiler cannot check: a buffer's base
+/// address each worker writes its own disjoint slots through.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+
+    init(_ value: Value) {
+        self.value = value
+    }
+}

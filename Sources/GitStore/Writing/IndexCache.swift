@@ -8,9 +8,10 @@ import Glibc
 /// (O(log n)), and the file is written only when writes pause: rewriting 8.8 MB of index at
 /// 100k files on every commit would cost more than the commit itself.
 final class IndexCache {
-    /// The index itself; for a store opened read-only, an empty one until something reads
-    /// it (`loaded`): a read-only command (`scimgit log`) must not pay for reading an index
-    /// of a million entries it never looks at (2 s).
+    /// The index itself: an empty one until something reads it (`pointer`). A read-only
+    /// command (`scimgit log`) must not pay for reading an index of a million entries it
+    /// never looks at (2 s), and a server starting after a clean stop reads it beside its
+    /// own indexes (`prefetch`) instead of before them.
     private var handle: OpaquePointer
     private var unreadFrom: Repository?
     private var pointer: OpaquePointer {
@@ -32,20 +33,19 @@ final class IndexCache {
     /// `.git/index` as this process last read or wrote it.
     private var diskStamp: FileStamp?
 
-    init(repository: Repository, readOnly: Bool = false) throws {
+    init(repository: Repository) throws {
         var index: OpaquePointer?
-        if readOnly {
-            try gitCheck(git_index_new(&index), "new index")
-            unreadFrom = repository
-        } else {
-            try gitCheck(git_repository_index(&index, repository.pointer), "open index")
-        }
+        try gitCheck(git_index_new(&index), "new index")
         handle = index!
-        if !readOnly { diskStamp = currentDiskStamp() }
+        unreadFrom = repository
     }
 
+    /// Reads `.git/index` now, if nothing has yet.
+    func prefetch() { _ = pointer }
+
     /// True when someone else (plain git, another scimgit) wrote `.git/index` since.
-    var changedOnDisk: Bool { currentDiskStamp() != diskStamp }
+    /// (Not while unread: it is read as it is on disk when first used.)
+    var changedOnDisk: Bool { unreadFrom == nil && currentDiskStamp() != diskStamp }
 
     private func currentDiskStamp() -> FileStamp? {
         guard let path = git_index_path(pointer) else { return nil }

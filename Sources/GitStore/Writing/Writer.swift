@@ -49,7 +49,7 @@ final class Writer {
         let repository = try Repository(path: root)
         self.repository = repository
         (objectDatabase, memoryBackend) = try Writer.attachMemoryBackend(to: repository)
-        index = try IndexCache(repository: repository, readOnly: options.readOnly)
+        index = try IndexCache(repository: repository)
         fileSystem = try FileSystemSync(path: gitDirectory)
         branchReference = try Writer.branchReference(of: repository)
         head = try repository.headCommit()
