@@ -61,16 +61,20 @@ public struct Revert {
 
         // Per path: the chain of (before, after) blobs the chosen commits made, oldest first.
         var chains: [String: [(commit: CommitInfo, old: ObjectID?, new: ObjectID?)]] = [:]
-        for info in ordered {
-            for folder in StoreLayout.ownedFolders + [StoreSchemas.folder] {
-                for change in try store.diff(from: info.parents.first, to: info.id, under: folder) {
-                    if let kind = change.oldKind, kind != .file {
-                        // Undoing this change would put the link (or submodule) back.
-                        throw GitStoreError.notRegularFile(
-                            path: change.path, what: "a \(kind == .link ? "symbolic link" : "submodule") before \(info.id.short); scimgit never writes one to the working tree")
-                    }
-                    chains[change.path, default: []].append((info, change.oldBlob, change.newBlob))
+        // Each commit's changes are read on every core (a sync is thousands of commits).
+        let commits = ordered, store = self.store
+        let folders = StoreLayout.ownedFolders + [StoreSchemas.folder]
+        let diffs = parallelMap(commits.count) { position in
+            Result { try folders.flatMap { try store.diff(from: commits[position].parents.first, to: commits[position].id, under: $0) } }
+        }
+        for (info, diff) in zip(ordered, diffs) {
+            for change in try diff.get() {
+                if let kind = change.oldKind, kind != .file {
+                    // Undoing this change would put the link (or submodule) back.
+                    throw GitStoreError.notRegularFile(
+                        path: change.path, what: "a \(kind == .link ? "symbolic link" : "submodule") before \(info.id.short); scimgit never writes one to the working tree")
                 }
+                chains[change.path, default: []].append((info, change.oldBlob, change.newBlob))
             }
         }
 

@@ -209,14 +209,29 @@ public struct SyncFinder {
 
     private func counts(_ commits: [LogEntry]) throws -> Sync.Counts {
         var counts = Sync.Counts()
-        for entry in commits {
-            counts.add(try index?.counts(of: entry.id, compute: { try self.counts(of: $0) }) ?? self.counts(of: entry.id))
+        if let index {
+            for entry in commits { counts.add(try index.counts(of: entry.id, compute: { try self.counts(of: $0) })) }
+        } else {
+            // Without the console's index each commit is diffed and its changed users read:
+            // on every core (a sync is thousands of commits).
+            let store = self.store
+            for each in parallelMap(commits.count, { position in Result { try SyncFinder.counts(of: commits[position].id, in: store) } }) {
+                counts.add(try each.get())
+            }
         }
         return counts
     }
 
     /// What one commit did.
     func counts(of commit: ObjectID) throws -> Sync.Counts {
+        try SyncFinder.counts(of: commit, in: store)
+    }
+
+    static func counts(of commit: ObjectID, in store: GitStore) throws -> Sync.Counts {
+        func document(_ blob: ObjectID?) throws -> [String: JSONValue]? {
+            guard let blob else { return nil }
+            return (try? JSONValue.parse(try store.readBlob(blob)))?.objectValue
+        }
         var counts = Sync.Counts()
         do {
             let info = try store.commitInfo(commit)
@@ -251,12 +266,7 @@ public struct SyncFinder {
         return counts
     }
 
-    private func document(_ blob: ObjectID?) throws -> [String: JSONValue]? {
-        guard let blob else { return nil }
-        return (try? JSONValue.parse(try store.readBlob(blob)))?.objectValue
-    }
-
-    private func withoutMeta(_ document: [String: JSONValue]?) -> [String: JSONValue]? {
+    private static func withoutMeta(_ document: [String: JSONValue]?) -> [String: JSONValue]? {
         var copy = document
         copy?["meta"] = nil
         return copy
