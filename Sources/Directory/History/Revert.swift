@@ -10,7 +10,7 @@ import SCIM
 /// A group's `group.json` changes with every membership change (its `meta.lastModified`);
 /// when that is the only later difference, the group's attributes are still reverted
 /// (with a fresh `lastModified`) rather than reported as a conflict.
-public struct Revert {
+public struct Revert: Sendable {
     let store: GitStore
     let registry: SchemaRegistry
 
@@ -65,7 +65,11 @@ public struct Revert {
         let commits = ordered, store = self.store
         let folders = StoreLayout.ownedFolders + [StoreSchemas.folder]
         let diffs = parallelMap(commits.count) { position in
-            Result { try folders.flatMap { try store.diff(from: commits[position].parents.first, to: commits[position].id, under: $0) } }
+            Result {
+                try store.diff(from: commits[position].parents.first, to: commits[position].id).filter { change in
+                    folders.contains { change.path.hasPrefix($0 + "/") }
+                }
+            }
         }
         for (info, diff) in zip(ordered, diffs) {
             for change in try diff.get() {
@@ -82,10 +86,17 @@ public struct Revert {
         var changes: [String: FileChange] = [:]
         var lines: [String] = []
         let now = SCIMDateTime(timeIntervalSince1970: Date().timeIntervalSince1970).description
-        for (path, chain) in chains.sorted(by: { $0.key < $1.key }) {
+        // What HEAD holds at each path, looked up on every core (a path's lookup reads the
+        // trees on its way: thousands for a sync).
+        let paths = chains.keys.sorted()
+        let found = parallelMap(paths.count) { position in Result { try store.entry(at: paths[position], in: head)?.blob } }
+        var currentBlobs: [String: ObjectID] = [:]
+        for (path, blob) in zip(paths, found) { currentBlobs[path] = try blob.get() }
+        for path in paths {
+            let chain = chains[path]!
             let entry = StoreLayout.entry(at: path)
             guard entry != nil || StoreSchemas.isSchemaPath(path) else { continue }
-            let current = try store.entry(at: path, in: head)?.blob
+            let current = currentBlobs[path]
             let expected = chain.last!.new
             let target = chain.first!.old
             let gap = zip(chain.dropFirst(), chain).contains { $0.old != $1.new }
@@ -117,11 +128,14 @@ public struct Revert {
         guard problems.isEmpty else { throw Conflict(problems: Array(Set(problems)).sorted()) }
 
         // The result must still hold together: no membership of a missing resource.
-        problems += try referentialProblems(changes, head: head)
+        problems += try referentialProblems(changes, head: head, current: currentBlobs)
         guard problems.isEmpty else { throw Conflict(problems: problems) }
 
-        for (path, change) in changes.sorted(by: { $0.key < $1.key }) {
-            lines.append(try describe(path, change, head: head))
+        // Each line names its resource, read from HEAD: on every core.
+        let described = changes.sorted(by: { $0.key < $1.key })
+        let revert = self
+        for line in parallelMap(described.count, { position in Result { try revert.describe(described[position].key, described[position].value, head: head) } }) {
+            lines.append(try line.get())
         }
         let subjects = ordered.map { CommitMessage.quote($0.subject, limit: 120) }
         var subject = ordered.count == 1 ? "Revert \"\(subjects[0])\"" : "Revert \(ordered.count) commits: " + subjects.joined(separator: ", ")
@@ -145,7 +159,7 @@ public struct Revert {
 
     // MARK: - Checks
 
-    private func referentialProblems(_ changes: [String: FileChange], head: ObjectID) throws -> [String] {
+    private func referentialProblems(_ changes: [String: FileChange], head: ObjectID, current: [String: ObjectID]) throws -> [String] {
         var problems: [String] = []
         var groupFiles: [String]?
         func membershipsOf(_ member: String) throws -> [String] {
@@ -190,12 +204,27 @@ public struct Revert {
                 continue
             }
         }
-        // Names restored or changed must still be unique.
-        var names: [ResourceKind: [String: String]] = [:]
-        for (path, change) in changes {
-            guard case let .restore(blob) = change, case let .resource(kind, id)? = StoreLayout.entry(at: path) else { continue }
-            if let name = try document(blob)[kind.nameAttribute]?.stringValue { names[kind, default: [:]][name.lowercased()] = id }
+        // Names restored or changed must still be unique. A resource that has its restored
+        // name at HEAD already holds it (a rollback of deactivations restores no name):
+        // only the others are looked up among every resource. Read on every core.
+        let restores: [(path: String, blob: ObjectID, kind: ResourceKind, id: String)] = changes.compactMap { path, change in
+            guard case let .restore(blob) = change, case let .resource(kind, id)? = StoreLayout.entry(at: path) else { return nil }
+            return (path, blob, kind, id)
         }
+        let reader = store
+        let restoredNames = parallelMap(restores.count) { position -> String? in
+            let restore = restores[position]
+            func name(_ blob: ObjectID?) -> String? {
+                blob.flatMap { try? JSONValue.parse(reader.readBlob($0)) }?[restore.kind.nameAttribute]?.stringValue
+            }
+            guard let restored = name(restore.blob) else { return nil }
+            return name(current[restore.path])?.lowercased() == restored.lowercased() ? nil : restored
+        }
+        var names: [ResourceKind: [String: String]] = [:]
+        for (restore, name) in zip(restores, restoredNames) {
+            if let name { names[restore.kind, default: [:]][name.lowercased()] = restore.id }
+        }
+        guard !names.isEmpty else { return problems.sorted() }
         // Who holds those names now (through the index snapshot: not a read of every user).
         let holders = try ResourceNames(store: store).holders(of: Set(names.values.flatMap(\.keys)), at: head)
         for (kind, wanted) in names {

@@ -232,7 +232,9 @@ final class DirectoryWriter: @unchecked Sendable {
     /// schemas are read again when `Schemas/` changed, and the unique values are rebuilt
     /// on the next write that needs them.
     private func take(_ move: HeadMove) {
+        let started = ContinuousClock.now
         index.write { state in indexer.apply(move.changes.map(\.path), to: &state) }
+        if move.changes.count >= 1000 { logger.info("indexes followed \(move.changes.count) changed paths in \(ContinuousClock.now - started)") }
         if move.changes.contains(where: { StoreSchemas.isSchemaPath($0.path) }) {
             schemas.reload(from: store, at: move.to)
         }

@@ -33,6 +33,7 @@ extension Writer {
         guard ownsWorkingTree else { return move }
         // Plain git may have written `.git/index`; then its version is the base.
         if index.changedOnDisk { try index.reload() }
+        let started = ContinuousClock.now
         if changes.count >= LargeBatch.parallelFrom {
             try syncManyWorkingFiles(changes)
         } else {
@@ -41,26 +42,47 @@ extension Writer {
             }
         }
         if !changes.isEmpty {
-            logger.info("HEAD moved outside this process: \(move.from?.short ?? "nothing") → \(current?.short ?? "nothing"), \(changes.count) paths changed")
+            logger.info("HEAD moved outside this process: \(move.from?.short ?? "nothing") → \(current?.short ?? "nothing"), \(changes.count) paths changed; working tree followed in \(ContinuousClock.now - started)")
         }
         return move
     }
 
-    /// A large move (an import, a big rollback from another process): the files that are
-    /// new to the working tree are written from every core, a run of them at a time (so
-    /// their contents are never all in memory); every other path as one at a time.
+    /// A large move (an import, a big rollback from another process): the files HEAD has
+    /// are compared with the working tree and written where they differ from every core, a
+    /// run of them at a time (so their contents are never all in memory); removals one at
+    /// a time.
     private func syncManyWorkingFiles(_ changes: [PathChange]) throws {
         let plain = WorkingTree(root: workingTree.root)
         var start = 0
         while start < changes.count {
             let run = changes[start..<min(changes.count, start + 8 * LargeBatch.parallelFrom)]
             start = run.endIndex
-            var writes: [(path: String, bytes: [UInt8], blob: ObjectID)] = []
+            var files: [(path: String, blob: ObjectID)] = []
             for change in run {
-                if change.newKind == .file, let blob = change.newBlob, workingTree.fileStatus(change.path) == nil {
-                    writes.append((change.path, try repository.blobContent(blob), blob))
+                if change.newKind == .file, let blob = change.newBlob {
+                    files.append((change.path, blob))
                 } else {
-                    try syncWorkingFile(change.path, to: change.newKind == .file ? change.newBlob : nil, kind: change.newKind)
+                    try syncWorkingFile(change.path, to: nil, kind: change.newKind)
+                }
+            }
+            // What each file holds now, on every core: a rollback rewrites files that exist
+            // (one at a time, reading, hashing and renaming each, it took seconds).
+            let current = try LargeBatch.run(files.count) { position -> Glibc.stat? in
+                let bytes: [UInt8]?
+                do {
+                    bytes = try plain.read(files[position].path)
+                } catch let error as GitStoreError where error.isNotRegularFile {
+                    bytes = nil // a link or FIFO where a file belongs: renamed over below, never followed
+                }
+                guard let bytes, ObjectID.blob(hashing: bytes) == files[position].blob else { return nil }
+                return plain.fileStatus(files[position].path)
+            }
+            var writes: [(path: String, bytes: [UInt8], blob: ObjectID)] = []
+            for (file, status) in zip(files, current) {
+                if let status {
+                    if index.blob(at: file.path) != file.blob { try index.set(file.path, blob: file.blob, stat: status) }
+                } else {
+                    writes.append((file.path, try repository.blobContent(file.blob), file.blob))
                 }
             }
             let written = try LargeBatch.run(writes.count) { position in try plain.write(writes[position].bytes, to: writes[position].path) }
