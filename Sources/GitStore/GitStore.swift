@@ -37,7 +37,7 @@ public final class GitStore: @unchecked Sendable {
     private var deferredPaths: [String] = []
 
     private var logger: Logger { options.logger }
-    private var packFolder: String { StorePaths.join(gitDirectory, "objects/pack") }
+    private var packFolder: String { StorePaths.packFolder(gitDirectory: gitDirectory) }
 
     /// What taking over the working tree repaired (empty for a clean store): at open for a
     /// server, at the first write that owned it for a command.
@@ -109,7 +109,7 @@ public final class GitStore: @unchecked Sendable {
         workingTree = tree
         writer = try Writer(root: root, gitDirectory: gitDirectory, workingTree: tree, options: options)
         branchPath = StorePaths.join(gitDirectory, writer.branchReference)
-        if !options.readOnly { PackKeeps.removeStale(in: StorePaths.join(gitDirectory, "objects/pack")) }
+        if !options.readOnly { PackKeeps.removeStale(in: StorePaths.packFolder(gitDirectory: gitDirectory)) }
         knownHead = writer.head
         knownFingerprint = writer.fingerprint
         if options.servesWorkingTree && !options.readOnly {

@@ -27,26 +27,21 @@ struct IndexKeys: Sendable, Hashable {
     let pathCount: Int
 
     /// The values of path `index`.
-    subscript(index: Int) -> ArraySlice<String> {
-        var start = 0
-        for earlier in 0..<index { start += count(earlier) }
-        return values[start..<(start + count(index))]
-    }
+    subscript(index: Int) -> ArraySlice<String> { values[positions(of: index)] }
 
     /// Calls `body` with each value of path `index`, without making a slice.
     func forEach(path index: Int, _ body: (String) -> Void) {
-        var start = 0
-        for earlier in 0..<index { start += count(earlier) }
-        for position in start..<(start + count(index)) { body(values[position]) }
+        for position in positions(of: index) { body(values[position]) }
     }
 
     /// Every run, in path order.
-    var runs: [ArraySlice<String>] {
+    var runs: [ArraySlice<String>] { (0..<pathCount).map { self[$0] } }
+
+    /// Where path `index`'s run is in `values`.
+    private func positions(of index: Int) -> Range<Int> {
         var start = 0
-        return (0..<pathCount).map { index in
-            defer { start += count(index) }
-            return values[start..<(start + count(index))]
-        }
+        for earlier in 0..<index { start += count(earlier) }
+        return start..<(start + count(index))
     }
 
     private func count(_ index: Int) -> Int {

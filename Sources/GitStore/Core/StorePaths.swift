@@ -50,4 +50,10 @@ enum StorePaths {
     static func join(_ root: String, _ path: String) -> String {
         root.hasSuffix("/") ? root + path : root + "/" + path
     }
+
+    /// Where git keeps the packs of the repository at `gitDirectory`: the writer's own, the
+    /// ones it merges, the maintenance's, and their `.keep` files.
+    static func packFolder(gitDirectory: String) -> String {
+        join(gitDirectory, "objects/pack")
+    }
 }

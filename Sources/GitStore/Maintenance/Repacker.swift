@@ -120,7 +120,7 @@ final class Repacker: @unchecked Sendable {
 
     /// The number of packs in `.git/objects/pack`.
     static func countPacks(gitDirectory: String) -> Int {
-        let folder = StorePaths.join(gitDirectory, "objects/pack")
+        let folder = StorePaths.packFolder(gitDirectory: gitDirectory)
         return ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".pack") }.count
     }
 }

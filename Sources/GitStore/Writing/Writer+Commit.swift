@@ -187,13 +187,13 @@ extension Writer {
         var pack = RecentPack(name: "", objects: packed)
         // Kept from `git repack` while this writer may still merge it.
         let keep = pack.size <= Writer.largestPackToMerge ? PackKeeps.message : nil
-        pack.name = try PackFileWriter.write(packed, to: StorePaths.join(gitDirectory, "objects/pack"), keep: keep)
+        pack.name = try PackFileWriter.write(packed, to: StorePaths.packFolder(gitDirectory: gitDirectory), keep: keep)
         return pack
     }
 
     /// Removes a pack this writer just wrote (and makes libgit2 forget it).
     private func deletePack(_ name: String) {
-        let folder = StorePaths.join(gitDirectory, "objects/pack")
+        let folder = StorePaths.packFolder(gitDirectory: gitDirectory)
         for suffix in [".idx", ".pack", ".rev", PackKeeps.suffix] { unlink(StorePaths.join(folder, name + suffix)) }
         do { try reopenRepository() } catch { logger.error("could not reopen the repository after removing a pack: \(error)") }
     }

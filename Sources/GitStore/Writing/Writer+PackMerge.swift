@@ -38,7 +38,7 @@ extension Writer {
         guard recentPacks.count >= max(2, minimum) else { return false }
         let packs = recentPacks
         recentPacks = []
-        let folder = StorePaths.join(gitDirectory, "objects/pack")
+        let folder = StorePaths.packFolder(gitDirectory: gitDirectory)
         do {
             let merged = try PackFileWriter.write(try PackFileWriter.deltified(packs.flatMap(\.objects)), to: folder)
             // The merged pack must be on disk before the packs it replaces are gone.
@@ -63,7 +63,7 @@ extension Writer {
     /// Gives the recent packs to `git repack` without merging them (at close: nothing
     /// will merge them later).
     func releaseRecentPacks() {
-        let folder = StorePaths.join(gitDirectory, "objects/pack")
+        let folder = StorePaths.packFolder(gitDirectory: gitDirectory)
         for pack in recentPacks { PackKeeps.release(pack.name, in: folder) }
         recentPacks = []
     }
