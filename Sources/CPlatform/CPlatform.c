@@ -19,15 +19,34 @@ int scimgit_malloc_trim(void) {
     return malloc_trim(0);
 }
 
+/* deflateBound's bound for a stream whose window or memory level is not zlib's default
+   (scimgit_zlib_compress sizes both to the input). */
 size_t scimgit_zlib_bound(size_t n) {
-    return compressBound((uLong)n);
+    return n + ((n + 7) >> 3) + ((n + 63) >> 6) + 5 + 6;
 }
 
+/* compress2 sizes zlib's window and hash table for inputs of 32 KB and more: about 270 KB
+   allocated and a 64 KB table cleared per call, which for a user of 600 bytes costs more
+   than compressing it (an import of a million users spent most of its compression time
+   there). A window just larger than the input and a hash table to match give a stream of
+   the same format (any inflater reads it, git and libgit2 included) for a few KB. */
 int scimgit_zlib_compress(const uint8_t *in, size_t n, uint8_t *out, size_t *out_len, int level) {
-    uLongf length = (uLongf)*out_len;
-    int code = compress2(out, &length, in, (uLong)n, level);
-    *out_len = (size_t)length;
-    return code == Z_OK ? 0 : code;
+    int bits = 9;
+    while (bits < 15 && ((size_t)1 << bits) < n) bits++;
+    int memory = bits - 6 < 8 ? bits - 6 : 8; /* hash table of 2^(memory + 7) heads */
+    z_stream stream;
+    memset(&stream, 0, sizeof stream);
+    int code = deflateInit2(&stream, level, Z_DEFLATED, bits, memory, Z_DEFAULT_STRATEGY);
+    if (code != Z_OK) return code;
+    stream.next_in = (Bytef *)in;
+    stream.avail_in = (uInt)n;
+    stream.next_out = out;
+    stream.avail_out = (uInt)*out_len;
+    code = deflate(&stream, Z_FINISH);
+    *out_len = (size_t)stream.total_out;
+    deflateEnd(&stream);
+    if (code == Z_STREAM_END) return 0;
+    return code == Z_OK ? Z_BUF_ERROR : code;
 }
 
 uint32_t scimgit_crc32(uint32_t crc, const uint8_t *bytes, size_t n) {

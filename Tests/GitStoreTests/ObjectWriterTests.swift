@@ -60,6 +60,38 @@ struct IndexRebuiltTreeTests {
     }
 }
 
+@Suite("GitStore: trees built from many updates")
+struct TreeUpdatesTests {
+    /// A batch's updates are applied a folder's run at a time; shuffled ones (a folder's
+    /// updates in several runs) must give the same tree, and git must agree with it.
+    @Test func anyOrderOfUpdatesGivesTheSameTreeAsGit() throws {
+        let folder = TemporaryFolder()
+        let store = try makeStore(folder)
+        try store.close()
+        let root = folder.path + "/store"
+        let writer = try Writer(root: root, gitDirectory: root + "/.git", workingTree: WorkingTree(root: root), options: GitStoreOptions())
+        let blob = ObjectID.blob(hashing: bytes("x\n"))
+        let paths = (0..<300).map { "Users/\(String($0 % 7, radix: 16))/\(String($0 % 3))/u\($0).json" } + ["Users.json", "Users-a/x.json", "top.json"]
+        func tree(_ order: [String]) throws -> ObjectID? {
+            var objects = ObjectWriter(repository: writer.repository, memory: writer.memoryBackend, trees: TreeCache())
+            return try objects.tree(base: nil, updates: order.map { .init(path: $0.split(separator: "/"), blob: blob) })
+        }
+        let sorted = try #require(try tree(paths.sorted()))
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5 { #expect(try tree(paths.shuffled(using: &generator)) == sorted) }
+
+        let checkout = folder.path + "/git"
+        _ = try git(["init", "-q", checkout], in: folder.path)
+        for path in paths {
+            let file = checkout + "/" + path
+            try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try "x\n".write(toFile: file, atomically: false, encoding: .utf8)
+        }
+        _ = try git(["add", "-A"], in: checkout)
+        #expect(try git(["write-tree"], in: checkout).trimmingCharacters(in: .whitespacesAndNewlines) == sorted.hex)
+    }
+}
+
 @Suite("GitStore: tree entries kept in order")
 struct TreeEntriesTests {
     /// Inserts, replacements, removals and a name turning from file into folder, checked

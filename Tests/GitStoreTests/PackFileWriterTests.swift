@@ -31,6 +31,27 @@ struct PackFileWriterTests {
         #expect(try git(["fsck", "--strict", "--no-dangling"], in: folder.path).isEmpty)
     }
 
+    /// Each object is compressed with a window and hash table sized to it: sizes on both
+    /// sides of each window size, compressible and not, stored (level 0, trees) and
+    /// deflated, must all read back through git.
+    @Test func objectsOfEverySizeReadBackThroughGit() throws {
+        let folder = TemporaryFolder()
+        _ = try git(["init", "-q", folder.path], in: folder.path)
+        var generator = SystemRandomNumberGenerator()
+        var objects: [PackFileWriter.Object] = []
+        for size in [0, 1, 255, 256, 257, 511, 512, 513, 1023, 1025, 4097, 32767, 32768, 32769, 70000] {
+            let random = (0..<size).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let text = Array(String(repeating: "{\"userName\": \"ada\"}", count: size / 20 + 1).utf8.prefix(size))
+            for bytes in [random, text] { objects.append(.init(id: ObjectID.hashing(bytes, type: GIT_OBJECT_BLOB), type: GIT_OBJECT_BLOB, bytes: bytes)) }
+        }
+        let name = try PackFileWriter.write(try PackFileWriter.pack(objects), to: folder.path + "/.git/objects/pack")
+        #expect(try git(["verify-pack", "-v", folder.path + "/.git/objects/pack/\(name).idx"], in: folder.path).contains(": ok"))
+        for object in objects {
+            #expect(try git(["cat-file", "-s", object.id.hex], in: folder.path).trimmingCharacters(in: .whitespacesAndNewlines) == "\(object.bytes.count)")
+        }
+        #expect(try git(["fsck", "--strict", "--no-dangling"], in: folder.path).isEmpty)
+    }
+
     @Test func theIndexListsIdsInOrderWithTheirOffsets() throws {
         let objects = try (0..<50).map { try object("user \($0)\n") }
         let (pack, entries) = PackFileWriter.packBytes(try PackFileWriter.pack(objects))

@@ -58,7 +58,9 @@ public struct StoreImport {
             }
             let message = commitMessage(plan, source: source, identity: identity)
             let spec = CommitSpec(changes: plan.changes, message: message.text, author: identity.signature)
-            return try session.commit([spec]).first ?? nil
+            let commit = try session.commit([spec]).first ?? nil
+            logger.debug("import: commit made after \(ContinuousClock.now - started), releasing the writer lock")
+            return commit
         }
         plan.summary.commit = commit
         logger.debug("import: committed after \(ContinuousClock.now - started)")
@@ -132,25 +134,38 @@ public struct StoreImport {
         var groups: [Identified] = []
         plan.changes.reserveCapacity(records.count)
         // A run of records at a time: parsed, validated and serialised on every core, then
-        // checked for uniqueness in file order; only one run's documents are alive at once.
-        var runStart = 0
-        while runStart < records.count {
-            let run = runStart..<min(records.count, runStart + StoreImport.run)
-            runStart = run.upperBound
-            let outcomes = parallelMap(run.count) { offset in
-                Result { () throws(SCIMError) -> Prepared in
-                    let record = records[run.lowerBound + offset]
-                    let entry = try StoreImport.identify(try record.resource(), at: record.position, registry: registry)
-                    guard !entry.kind.holdsMembers else { return Prepared(entry: entry) }
-                    let user = try planner.preparedUser(entry.type, entry.resource, id: entry.id, created: entry.created)
-                    var kept = entry
-                    kept.resource = .null // the stored document is what is kept of a user
-                    let unique = UniqueValueIndex.attributes(of: entry.type, kind: entry.kind)
-                    return Prepared(
-                        entry: kept, user: user, summary: ResourceSummary(kind: user.kind, document: user.document),
-                        uniqueKeys: unique.isEmpty ? [] : UniqueValueIndex.keys(of: user.document, unique))
+        // checked for uniqueness in file order on this thread while the next run is
+        // prepared; only two runs' documents are alive at once.
+        let runs = stride(from: 0, to: records.count, by: StoreImport.run).map { $0..<min(records.count, $0 + StoreImport.run) }
+        func prepare(_ run: Range<Int>) -> BackgroundResult<[Result<Prepared, SCIMError>]> {
+            BackgroundResult {
+                parallelMap(run.count) { offset in
+                    Result { () throws(SCIMError) -> Prepared in
+                        let record = records[run.lowerBound + offset]
+                        let entry = try StoreImport.identify(try record.resource(), at: record.position, registry: registry)
+                        guard !entry.kind.holdsMembers else { return Prepared(entry: entry) }
+                        let user = try planner.preparedUser(entry.type, entry.resource, id: entry.id, created: entry.created)
+                        var kept = entry
+                        kept.resource = .null // the stored document is what is kept of a user
+                        let unique = UniqueValueIndex.attributes(of: entry.type, kind: entry.kind)
+                        return Prepared(
+                            entry: kept, user: user, summary: ResourceSummary(kind: user.kind, document: user.document),
+                            uniqueKeys: unique.isEmpty ? [] : UniqueValueIndex.keys(of: user.document, unique))
+                    }
                 }
             }
+        }
+        taken.reserveCapacity(records.count)
+        plan.summaries.reserveCapacity(records.count)
+        view.pending.reserveCapacity(records.count, of: .user)
+        let planBegan = ContinuousClock.now
+        var waited = Duration.zero
+        var upcoming = runs.first.map(prepare)
+        for (number, run) in runs.enumerated() {
+            let waitBegan = ContinuousClock.now
+            let outcomes = upcoming!.wait()
+            waited += ContinuousClock.now - waitBegan
+            upcoming = number + 1 < runs.count ? prepare(runs[number + 1]) : nil
             for (record, outcome) in zip(records[run], outcomes) {
                 do throws(SCIMError) {
                     let prepared = try outcome.get()
@@ -190,6 +205,7 @@ public struct StoreImport {
                 }
             }
         }
+        logger.debug("import: records checked in file order in \(ContinuousClock.now - planBegan - waited), waiting \(waited) for the runs being parsed, validated and serialised on every core")
         let (ordered, cycles) = ordered(groups, ids: ids)
         problems += cycles
         for entry in ordered {
@@ -221,7 +237,7 @@ public struct StoreImport {
             let known = ResourceKind.all.compactMap { registry.resourceType(id: $0.typeID)?.schema.id }
             throw SCIMError.invalidValue("\"schemas\" names no resource type this store keeps (one of \(known.joined(separator: ", ")))")
         }
-        var id = WritePlanner.newID()
+        var id: String?
         var sourceID: String?
         if let given = resource["id"] {
             guard let text = given.stringValue, !text.isEmpty else { throw SCIMError.invalidValue("\"id\" must be a non-empty string") }
@@ -235,7 +251,8 @@ public struct StoreImport {
             }
             created = date.description
         }
-        return Identified(position: position, resource: resource, type: type, kind: kind, id: id, created: created, sourceID: sourceID)
+        // A new UUID only for a record without a usable id (it reads the system's random source).
+        return Identified(position: position, resource: resource, type: type, kind: kind, id: id ?? WritePlanner.newID(), created: created, sourceID: sourceID)
     }
 
     /// Groups after the imported groups they contain; a group in a cycle is refused.

@@ -7,6 +7,17 @@ extension DirectoryIndex.State {
     /// built by a worker of its own (the summaries, the order lists, one equality table per
     /// indexed path), sized once when `distinctKeys` (per kind, per path) is known. One
     /// thread inserting a million users into five tables, growing each as it went, took 20 s.
+    /// `init(resources:)` for resources in any order: sorted here as it needs them (by
+    /// kind, then creation, then id).
+    init(unordered resources: consuming [(id: String, summary: ResourceSummary)]) {
+        var sorted = resources
+        sorted.sort { ($0.summary.kind.snapshotCode, $0.summary.created, $0.id) < ($1.summary.kind.snapshotCode, $1.summary.created, $1.id) }
+        self.init(resources: sorted)
+    }
+
+    /// From how many resources building the tables anew beats inserting into empty ones.
+    static let bulkFrom = 4096
+
     init(resources: [(id: String, summary: ResourceSummary)], distinctKeys: [ResourceKind: [Int]]? = nil) {
         self.init()
         let spans = KindSpans(resources)

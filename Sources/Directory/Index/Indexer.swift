@@ -53,8 +53,7 @@ struct Indexer {
                 logger.error("cannot read \(resource.path): \(failure.reason); it answers 500 until fixed (see scimgit verify)")
             }
         }
-        summaries.sort { ($0.summary.kind.snapshotCode, $0.summary.created, $0.id) < ($1.summary.kind.snapshotCode, $1.summary.created, $1.id) }
-        var state = DirectoryIndex.State(resources: summaries)
+        var state = DirectoryIndex.State(unordered: consume summaries)
         state.broken = broken
         for membership in memberships {
             state.addMember(membership.member, to: membership.group, kind: state.kind(of: membership.member) ?? .user)

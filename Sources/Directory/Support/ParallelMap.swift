@@ -43,3 +43,23 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
         self.value = value
     }
 }
+
+/// A value computed on other threads while this one does something else: an import's next
+/// run of records is prepared on every core while this thread checks the current one.
+final class BackgroundResult<T>: @unchecked Sendable {
+    private var value: T?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ compute: @escaping @Sendable () -> T) {
+        DispatchQueue.global().async {
+            self.value = compute()
+            self.done.signal()
+        }
+    }
+
+    /// Waits for the value; called once.
+    func wait() -> T {
+        done.wait()
+        return value!
+    }
+}

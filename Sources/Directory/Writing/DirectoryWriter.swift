@@ -264,7 +264,13 @@ final class DirectoryWriter: @unchecked Sendable {
                 state.remove(id)
             }
         }
-        state.upsert(upserts)
+        if state == DirectoryIndex.State(), upserts.count >= DirectoryIndex.State.bulkFrom {
+            // An import into an empty store: built as a start builds it, each table by a
+            // worker of its own (a million upserts one at a time took seconds).
+            state = DirectoryIndex.State(unordered: consume upserts)
+        } else {
+            state.upsert(upserts)
+        }
         for (group, changes) in pending.memberships {
             for (member, kind) in changes {
                 if let kind { state.addMember(member, to: group, kind: kind) } else { state.removeMember(member, from: group) }

@@ -43,6 +43,12 @@ struct PendingChanges {
     /// kind → lowercased unique name → id, or nil when the name was freed.
     var names: [ResourceKind: [String: String?]] = [:]
 
+    /// Room for `count` new resources of `kind` (an import knows how many it plans).
+    mutating func reserveCapacity(_ count: Int, of kind: ResourceKind) {
+        documents.reserveCapacity(documents.count + count)
+        names[kind, default: [:]].reserveCapacity((names[kind]?.count ?? 0) + count)
+    }
+
     mutating func put(_ id: String, _ stored: StoredDocument, previousName: String?) {
         if let previousName, previousName.lowercased() != stored.name.lowercased() {
             names[stored.kind, default: [:]][previousName.lowercased()] = .some(nil)

@@ -27,8 +27,10 @@ struct ObjectWriter {
         self.index = index
     }
 
-    mutating func blob(_ bytes: [UInt8]) throws -> ObjectID {
-        try write(bytes, type: GIT_OBJECT_BLOB)
+    /// `id`: the blob's id when the caller has hashed it already (a large batch does, on
+    /// every core).
+    mutating func blob(_ bytes: [UInt8], id: ObjectID? = nil) throws -> ObjectID {
+        try write(bytes, type: GIT_OBJECT_BLOB, id: id)
     }
 
     /// A commit with one (or no) parent; author and committer times are now, in UTC.
@@ -52,30 +54,39 @@ struct ObjectWriter {
     }
 
     /// The tree `base` (nil: empty) with `updates` applied, rewriting only the trees on the
-    /// changed paths. Returns nil when the result is empty.
+    /// changed paths. Returns nil when the result is empty. Updates sorted by path are
+    /// cheapest (a folder's updates are then one run); any order gives the same tree.
     mutating func tree(base: ObjectID?, updates: [Update], folder: String = "") throws -> ObjectID? {
+        try tree(base: base, updates: updates[...], depth: 0, folder: folder)
+    }
+
+    /// The tree at `depth` of the updates' paths: each run of updates below one subfolder
+    /// is applied to that subfolder's tree, without copying a path per level.
+    private mutating func tree(base: ObjectID?, updates: ArraySlice<Update>, depth: Int, folder: String) throws -> ObjectID? {
         var entries = try base.map { try self.entries(of: $0, at: folder) } ?? TreeEntries()
-        var byFolder: [Substring: [Update]] = [:]
-        for update in updates {
-            guard let first = update.path.first else { continue }
-            if update.path.count == 1 {
-                if let blob = update.blob {
-                    entries[String(first)] = Entry(mode: GIT_FILEMODE_BLOB, id: blob)
-                } else {
-                    entries[String(first)] = nil
-                }
-            } else {
-                byFolder[first, default: []].append(Update(path: Array(update.path.dropFirst()), blob: update.blob))
+        var position = updates.startIndex
+        while position < updates.endIndex {
+            let update = updates[position]
+            guard update.path.count > depth else {
+                position += 1
+                continue
             }
-        }
-        for (child, childUpdates) in byFolder {
-            let name = String(child)
+            let name = String(update.path[depth])
+            if update.path.count == depth + 1 {
+                entries[name] = update.blob.map { Entry(mode: GIT_FILEMODE_BLOB, id: $0) }
+                position += 1
+                continue
+            }
+            var end = position + 1
+            while end < updates.endIndex, updates[end].path.count > depth + 1, updates[end].path[depth] == update.path[depth] { end += 1 }
             let existing = entries[name].flatMap { $0.mode == GIT_FILEMODE_TREE ? $0.id : nil }
-            if let subtree = try tree(base: existing, updates: childUpdates, folder: folder.isEmpty ? name : folder + "/" + name) {
+            let path = folder.isEmpty ? name : folder + "/" + name
+            if let subtree = try tree(base: existing, updates: updates[position..<end], depth: depth + 1, folder: path) {
                 entries[name] = Entry(mode: GIT_FILEMODE_TREE, id: subtree)
             } else {
                 entries[name] = nil
             }
+            position = end
         }
         guard !entries.isEmpty else { return nil }
         let bytes = entries.serialized()

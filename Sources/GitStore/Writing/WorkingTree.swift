@@ -142,6 +142,32 @@ struct WorkingTree: Sendable {
         }
     }
 
+    /// `write` for a large batch (an import, a server following one), which is sorted:
+    /// the folder comes from `last` when the previous file went there too, and a file that
+    /// is not there yet is created in place (`Folder.createFile`), without a temporary name
+    /// and a rename (a third of the kernel time of writing a million new files). A file
+    /// already there is replaced as `write` replaces it.
+    func writeInBatch(_ bytes: [UInt8], to path: String, last: inout LastFolder) throws -> Glibc.stat {
+        let (folderPath, name) = StorePaths.split(path)
+        do {
+            let folder = try last.folder(folderPath, in: root)
+            if let created = try folder.createFile(name, bytes, mode: WorkingTree.fileMode) { return created }
+        } catch let error as FileError {
+            throw GitStoreError(error, relativePath: path)
+        }
+        return try write(bytes, to: path)
+    }
+
+    /// The mode `write` gives a file (0644 less the process's umask), for files created in
+    /// place. Read from /proc rather than with umask(2), which would change it for a moment
+    /// under every other thread.
+    static let fileMode: mode_t = {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("Umask:") }
+        let mask = line.flatMap { mode_t($0.dropFirst("Umask:".count).trimmingCharacters(in: .whitespaces), radix: 8) } ?? 0o022
+        return 0o644 & ~mask
+    }()
+
     /// Removes the file and then every folder on its way that became empty. A path behind
     /// a link is not ours: nothing is removed there.
     func delete(_ path: String) throws {

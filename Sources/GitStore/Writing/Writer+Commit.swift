@@ -37,18 +37,26 @@ extension Writer {
         var finalStates: [String: FinalState] = [:]
         var lastSubject = ""
         var touchedWorkingTree = false
+        let started = ContinuousClock.now
         do {
             for spec in specs {
                 let (commit, newTree, objects, states) = try stage(spec, parent: parent, tree: tree)
                 results.append(commit)
                 guard let commit else { continue }
                 newObjects.append(contentsOf: objects)
-                for (path, state) in states { finalStates[path] = state }
+                if finalStates.isEmpty {
+                    finalStates = states
+                } else {
+                    for (path, state) in states { finalStates[path] = state }
+                }
                 parent = commit
                 tree = newTree
                 lastSubject = spec.message.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
             }
             guard let newHead = parent, newHead != head, let tree else { return results }
+            if finalStates.count >= LargeBatch.parallelFrom {
+                logger.debug("commit of \(finalStates.count) files: blobs, trees and commits made in memory in \(ContinuousClock.now - started)")
+            }
             try finish(newHead: newHead, newTree: tree, newObjects: newObjects, finalStates: finalStates, subject: lastSubject, touched: &touchedWorkingTree)
             return results
         } catch {
@@ -154,12 +162,22 @@ extension Writer {
         var objects = ObjectWriter(repository: repository, memory: memoryBackend, trees: treeCache, index: index)
         var updates: [ObjectWriter.Update] = []
         var states: [String: FinalState] = [:]
-        for (path, change) in spec.changes.sorted(by: { $0.key < $1.key }) {
+        let changes = spec.changes.sorted(by: { $0.key < $1.key })
+        updates.reserveCapacity(changes.count)
+        states.reserveCapacity(changes.count)
+        // A large batch's blob ids (a hash of every byte) on every core.
+        let blobIDs = changes.count >= LargeBatch.parallelFrom
+            ? try LargeBatch.run(changes.count) { position -> ObjectID? in
+                guard case let .write(bytes) = changes[position].value else { return nil }
+                return ObjectID.hashing(bytes, type: GIT_OBJECT_BLOB)
+            }
+            : []
+        for (position, (path, change)) in changes.enumerated() {
             try StorePaths.validate(path)
             let components = path.split(separator: "/")
             switch change {
             case let .write(bytes):
-                let blob = try objects.blob(bytes)
+                let blob = try objects.blob(bytes, id: blobIDs.isEmpty ? nil : blobIDs[position])
                 updates.append(ObjectWriter.Update(path: components, blob: blob))
                 states[path] = .bytes(bytes, blob)
             case let .restore(blob):
@@ -183,7 +201,9 @@ extension Writer {
     /// check that the new commit exists finds it there); libgit2 notices the pack itself
     /// the first time it misses an object in it, so no pack folder rescan per batch.
     private func writePack(_ objects: [PackFileWriter.Object]) throws -> RecentPack {
+        let started = ContinuousClock.now
         let packed = try PackFileWriter.pack(objects)
+        if objects.count >= LargeBatch.parallelFrom { logger.debug("pack of \(objects.count) objects: compressed in \(ContinuousClock.now - started)") }
         var pack = RecentPack(name: "", objects: packed)
         // Kept from `git repack` while this writer may still merge it.
         let keep = pack.size <= Writer.largestPackToMerge ? PackKeeps.message : nil
@@ -265,7 +285,8 @@ extension Writer {
     /// costs more kernel time than everything else a write does, so the new contents are
     /// written from one thread per core, each over its own run of sorted paths (its own
     /// folders). What needs the repository (blobs to read) or the spare inodes stays on
-    /// this thread. Without spares: a replaced file is renamed over, as a spare would be.
+    /// this thread. Without spares: a new file is created in place, a replaced one is
+    /// renamed over, as a spare would be.
     private func applyInParallel(_ ordered: [(key: String, value: FinalState)]) throws -> [WrittenFile] {
         var written: [WrittenFile] = []
         var contents: [(path: String, bytes: [UInt8], blob: ObjectID)] = []
@@ -276,9 +297,9 @@ extension Writer {
         let half = contents.count / 2
         for range in [0..<half, half..<contents.count] {
             if range.lowerBound == half { try inject(.halfOfWorkingTree) }
-            written += try LargeBatch.run(range.count) { position in
+            written += try LargeBatch.run(range.count, context: { LastFolder() }) { position, last in
                 let file = contents[range.lowerBound + position]
-                return WrittenFile(path: file.path, blob: file.blob, stat: try plain.write(file.bytes, to: file.path))
+                return WrittenFile(path: file.path, blob: file.blob, stat: try plain.writeInBatch(file.bytes, to: file.path, last: &last))
             }
         }
         return written

@@ -85,7 +85,9 @@ extension Writer {
                     writes.append((file.path, try repository.blobContent(file.blob), file.blob))
                 }
             }
-            let written = try LargeBatch.run(writes.count) { position in try plain.write(writes[position].bytes, to: writes[position].path) }
+            let written = try LargeBatch.run(writes.count, context: { LastFolder() }) { position, last in
+                try plain.writeInBatch(writes[position].bytes, to: writes[position].path, last: &last)
+            }
             for (write, info) in zip(writes, written) { try index.set(write.path, blob: write.blob, stat: info) }
         }
     }
