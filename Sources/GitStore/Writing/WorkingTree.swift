@@ -152,7 +152,7 @@ struct WorkingTree: Sendable {
         do {
             let folder = try last.folder(folderPath, in: root)
             if let created = try folder.createFile(name, bytes, mode: WorkingTree.fileMode) { return created }
-        } catch let error as FileError {
+        } catch {
             throw GitStoreError(error, relativePath: path)
         }
         return try write(bytes, to: path)
