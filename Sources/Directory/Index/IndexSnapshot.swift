@@ -32,31 +32,38 @@ enum IndexSnapshot {
             for (path, _) in kind.indexedPaths { out.int(state.equality[kind]?[path]?.count ?? 0) }
         }
         out.int(state.summaries.count)
-        var position: [String: Int] = [:]
-        position.reserveCapacity(state.summaries.count)
         let ordered = ResourceKind.all.flatMap { kind in (state.order[kind] ?? []).lazy.map { (kind, $0) } }
-        for chunk in stride(from: 0, to: ordered.count, by: chunkSize) {
-            let resources = ordered[chunk..<min(ordered.count, chunk + chunkSize)]
-            out.int(resources.count)
-            try out.section { out in
-                for (kind, id) in resources {
-                    guard let summary = state.summaries[id], summary.kind == kind, position.updateValue(position.count, forKey: id) == nil else {
-                        throw Inconsistent()
-                    }
-                    out.string(id)
-                    out.byte(summary.kind.snapshotCode)
-                    out.string(summary.name)
-                    out.int64(summary.created)
-                    let runs = summary.keys.runs
-                    out.int(runs.count)
-                    for run in runs {
-                        out.int(run.count)
-                        for key in run { out.string(key) }
-                    }
+        var position: [String: Int] = [:]
+        position.reserveCapacity(ordered.count)
+        for (offset, (_, id)) in ordered.enumerated() where position.updateValue(offset, forKey: id) != nil { throw Inconsistent() }
+        guard position.count == state.summaries.count else { throw Inconsistent() }
+        // Each section written by a worker of its own, as each is read (a million resources
+        // took seconds on one thread); nil for a section whose order disagrees with the summaries.
+        let chunks = stride(from: 0, to: ordered.count, by: chunkSize).map { $0..<min(ordered.count, $0 + chunkSize) }
+        let shared = UncheckedSendable((state, ordered))
+        let sections = parallelMap(chunks.count) { number -> [UInt8]? in
+            let (state, ordered) = shared.value
+            var out = ByteWriter()
+            for (kind, id) in ordered[chunks[number]] {
+                guard let summary = state.summaries[id], summary.kind == kind else { return nil }
+                out.string(id)
+                out.byte(summary.kind.snapshotCode)
+                out.string(summary.name)
+                out.int64(summary.created)
+                let runs = summary.keys.runs
+                out.int(runs.count)
+                for run in runs {
+                    out.int(run.count)
+                    for key in run { out.string(key) }
                 }
             }
+            return out.buffer
         }
-        guard position.count == state.summaries.count else { throw Inconsistent() }
+        for (chunk, section) in zip(chunks, sections) {
+            guard let section else { throw Inconsistent() }
+            out.int(chunk.count)
+            out.section { $0.bytes(section) }
+        }
         /// A resource by its position plus one, or 0 and the id (a member with no file).
         func reference(_ id: String) {
             if let at = position[id] {

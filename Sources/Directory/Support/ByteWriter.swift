@@ -12,9 +12,8 @@ struct ByteWriter {
     mutating func int(_ value: Int) { int64(Int64(value)) }
 
     mutating func string(_ value: String) {
-        let utf8 = Array(value.utf8)
-        int(utf8.count)
-        buffer += utf8
+        int(value.utf8.count)
+        buffer.append(contentsOf: value.utf8)
     }
 }
 
