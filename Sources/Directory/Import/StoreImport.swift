@@ -141,22 +141,7 @@ public struct StoreImport {
             BackgroundResult {
                 parallelMap(run.count) { offset in
                     Result { () throws(SCIMError) -> Prepared in
-                        let record = records[run.lowerBound + offset]
-                        let entry = try StoreImport.identify(try record.resource(), at: record.position, registry: registry)
-                        guard !entry.kind.holdsMembers else { return Prepared(entry: entry) }
-                        var user = try planner.preparedUser(entry.type, entry.resource, id: entry.id, created: entry.created)
-                        var kept = entry
-                        kept.resource = .null // the stored document is what is kept of a user
-                        let unique = UniqueValueIndex.attributes(of: entry.type, kind: entry.kind)
-                        let summary = ResourceSummary(kind: user.kind, document: user.document)
-                        let uniqueKeys = unique.isEmpty ? [] : UniqueValueIndex.keys(of: user.document, unique)
-                        if unique.isEmpty {
-                            // Checked in file order by its name alone: the parsed document is
-                            // freed here, on this core (freeing them all on the checking
-                            // thread was half of its time).
-                            user = StoredDocument(kind: user.kind, document: user.keepingOnlyTheName.document, bytes: user.bytes)
-                        }
-                        return Prepared(entry: kept, user: user, summary: summary, uniqueKeys: uniqueKeys)
+                        try StoreImport.prepared(records[run.lowerBound + offset], registry: registry, planner: planner)
                     }
                 }
             }
@@ -232,6 +217,25 @@ public struct StoreImport {
         }
         plan.pending = view.pending
         return plan
+    }
+
+    /// A record identified and, for a user, validated and serialised (on any core: it reads
+    /// nothing but the record and the schemas).
+    private static func prepared(_ record: ImportRecord, registry: SchemaRegistry, planner: WritePlanner) throws(SCIMError) -> Prepared {
+        let entry = try identify(try record.resource(), at: record.position, registry: registry)
+        guard !entry.kind.holdsMembers else { return Prepared(entry: entry) }
+        var user = try planner.preparedUser(entry.type, entry.resource, id: entry.id, created: entry.created)
+        var kept = entry
+        kept.resource = .null // the stored document is what is kept of a user
+        let unique = UniqueValueIndex.attributes(of: entry.type, kind: entry.kind)
+        let summary = ResourceSummary(kind: user.kind, document: user.document)
+        let uniqueKeys = unique.isEmpty ? [] : UniqueValueIndex.keys(of: user.document, unique)
+        if unique.isEmpty {
+            // Checked in file order by its name alone: the parsed document is freed here, on
+            // this core (freeing them all on the checking thread was half of its time).
+            user = StoredDocument(kind: user.kind, document: user.keepingOnlyTheName.document, bytes: user.bytes)
+        }
+        return Prepared(entry: kept, user: user, summary: summary, uniqueKeys: uniqueKeys)
     }
 
     /// The record's resource type (from its `schemas`), the id it is stored under and its
