@@ -1,12 +1,6 @@
 import Dispatch
 
 extension DirectoryIndex.State {
-    /// A state holding `resources` (each kind's in creation order), without memberships.
-    ///
-    /// How a start builds its indexes: the tables do not depend on each other, so each is
-    /// built by a worker of its own (the summaries, the order lists, one equality table per
-    /// indexed path), sized once when `distinctKeys` (per kind, per path) is known. One
-    /// thread inserting a million users into five tables, growing each as it went, took 20 s.
     /// `init(resources:)` for resources in any order: sorted here as it needs them (by
     /// kind, then creation, then id).
     init(unordered resources: consuming [(id: String, summary: ResourceSummary)]) {
@@ -18,6 +12,12 @@ extension DirectoryIndex.State {
     /// From how many resources building the tables anew beats inserting into empty ones.
     static let bulkFrom = 4096
 
+    /// A state holding `resources` (each kind's in creation order), without memberships.
+    ///
+    /// How a start builds its indexes: the tables do not depend on each other, so each is
+    /// built by a worker of its own (the summaries, the order lists, one equality table per
+    /// indexed path), sized once when `distinctKeys` (per kind, per path) is known. One
+    /// thread inserting a million users into five tables, growing each as it went, took 20 s.
     init(resources: [(id: String, summary: ResourceSummary)], distinctKeys: [ResourceKind: [Int]]? = nil) {
         self.init()
         let spans = KindSpans(resources)

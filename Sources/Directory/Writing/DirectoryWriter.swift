@@ -264,7 +264,7 @@ final class DirectoryWriter: @unchecked Sendable {
                 state.remove(id)
             }
         }
-        if state == DirectoryIndex.State(), upserts.count >= DirectoryIndex.State.bulkFrom {
+        if upserts.count >= DirectoryIndex.State.bulkFrom, state == DirectoryIndex.State() {
             // An import into an empty store: built as a start builds it, each table by a
             // worker of its own (a million upserts one at a time took seconds).
             state = DirectoryIndex.State(unordered: consume upserts)
