@@ -123,7 +123,7 @@ public struct StoreImport {
         let index = DirectoryIndex()
         index.write { $0 = state }
         var view = WriteView(index: index, store: store, pending: PendingChanges(), uniqueValues: UniqueValueIndex())
-        let planner = WritePlanner(registry: registry, clock: Clock())
+        let planner = WritePlanner(registry: registry, clock: .stopped())
         var plan = Plan()
         var problems: [ImportFailure.Problem] = []
         /// Source id → the id it is stored under, and the record that first gave it.

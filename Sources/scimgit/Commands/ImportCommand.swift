@@ -31,6 +31,9 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "Write \"source id,new id\" lines here for every id that was not a UUID.") var idMap: String?
 
     func run() throws {
+        // The store first: a mistyped --repo is named before a large file is read and parsed.
+        let gitStore = dryRun ? try store.openForReading() : try store.openForWriting(command: "import")
+        defer { try? gitStore.close() }
         let bytes = try readInput()
         let records: [ImportRecord]
         do {
@@ -38,8 +41,6 @@ struct ImportCommand: ParsableCommand {
         } catch {
             throw CLIError("nothing was imported: \(file) is not one JSON resource per line nor a ListResponse:\n\(error)")
         }
-        let gitStore = dryRun ? try store.openForReading() : try store.openForWriting(command: "import")
-        defer { try? gitStore.close() }
         let started = ContinuousClock.now
         let summary: StoreImport.Summary
         do {

@@ -191,4 +191,24 @@ struct StoreImportTests {
         }
         #expect(try fixture.commitCount() == commits)
     }
+
+    /// An import is one moment: a clock ticking a millisecond per record put a million-user
+    /// import 17 minutes into the future, and users created through the API meanwhile sorted
+    /// before the imported ones (and each such create merged into all of them).
+    @Test func importedRecordsCarryTheImportsTimeAndLaterUsersComeAfterThem() async throws {
+        let fixture = try DirectoryFixture()
+        let count = 3_000
+        let before = Date()
+        let summary = try importing(StoreImportTests.lines((0..<count).map { StoreImportTests.user("user\($0)@example.com") }), into: fixture)
+        #expect(summary.users == count)
+        let page = try await fixture.search(.user, ["count": "\(count)"])
+        let created = Set(page.resources.compactMap { $0.document["meta"]?["created"]?.stringValue })
+        #expect(created.count == 1, "every imported user carries the import's time")
+        let stamp = try #require(created.first.flatMap { SCIMDateTime(parsing: $0) })
+        #expect(Double(stamp.secondsSince1970) <= Date().timeIntervalSince1970 && Double(stamp.secondsSince1970) >= before.timeIntervalSince1970.rounded(.down))
+
+        let later = try await fixture.createUser("later@example.com")
+        let last = try await fixture.search(.user, ["startIndex": "\(count + 1)", "count": "10"])
+        #expect(last.resources.map(\.id) == [later.id], "a user created after the import comes after it in creation order")
+    }
 }
