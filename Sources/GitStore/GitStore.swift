@@ -144,6 +144,9 @@ public final class GitStore: @unchecked Sendable {
         let clean = CleanShutdownMarker(metadata: metadata)
         let wasClean = clean.consume(matching: writer.head)
         let report = try writer.recover(ownedFolders: ownedFolders, full: !wasClean)
+        // Comparing every file parsed every tree of HEAD into the handle's object cache
+        // (hundreds of MB at a million files): a fresh handle lets them go.
+        if !wasClean { try writer.reopenRepository() }
         if !report.isEmpty {
             logger.warning("recovered store \(root): removed locks \(report.removedLocks), restored \(report.restoredPaths.count) files, removed \(report.removedFiles.count) uncommitted files")
         }
@@ -342,16 +345,28 @@ public final class GitStore: @unchecked Sendable {
         thread.start()
     }
 
+    /// Begins the write holding the writer lock and runs it without (see `IndexCache`):
+    /// writes go on meanwhile. (The first write after `.git/index` was read runs under the
+    /// lock.)
     private func flushIndexIfIdle() {
         let now = ContinuousClock.now
         do {
-            try lock.withLock(timeout: .zero) {
-                let index = writer.index
-                guard index.isDirty else { return }
+            let index = writer.index
+            // Waits a little for the lock: under constant writes it is free only between
+            // batches, and beginning a write holds it for a moment only.
+            let begun = try lock.withLock(timeout: .milliseconds(100)) { () -> Bool in
+                guard index.isDirty else { return false }
                 let idle = now - index.lastChange >= options.indexFlushDelay
                 let overdue = index.dirtySince.map { now - $0 >= .seconds(5) } ?? false
-                guard idle || overdue else { return }
+                guard idle || overdue else { return false }
+                if index.beginBackgroundWrite() { return true }
                 try index.write()
+                logger.debug("wrote .git/index under the writer lock in \(ContinuousClock.now - now)")
+                return false
+            }
+            if begun {
+                try index.writeInBackground()
+                logger.debug("wrote .git/index beside the writer in \(ContinuousClock.now - now)")
             }
         } catch let error as GitStoreError where error.isBusy {
             // A writer or plain git holds a lock: try again on the next tick.
@@ -372,11 +387,12 @@ public final class GitStore: @unchecked Sendable {
     }
 
     /// A plain git command holding `.git/index.lock` is changing the working tree or index
-    /// (a `git revert`, a `git commit`): writing beside it could interleave, so wait.
+    /// (a `git revert`, a `git commit`): writing beside it could interleave, so wait. (Not
+    /// for our own background write of the index: git cannot hold the lock meanwhile.)
     private func waitForGitIndexLock() throws {
         let path = StorePaths.join(gitDirectory, "index.lock")
         let deadline = ContinuousClock.now + options.lockTimeout
-        while access(path, F_OK) == 0 {
+        while access(path, F_OK) == 0 && !writer.index.isWritingInBackground {
             if writer.removeStaleLock(path) { return }
             if ContinuousClock.now >= deadline { throw GitStoreError.busy("\(path) is held by another git process") }
             usleep(5_000)

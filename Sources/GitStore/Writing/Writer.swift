@@ -90,7 +90,7 @@ final class Writer {
     func reopenRepository() throws {
         let fresh = try Repository(path: root)
         let (odb, backend) = try Writer.attachMemoryBackend(to: fresh)
-        git_repository_set_index(fresh.pointer, index.rawPointer)
+        index.attach(to: fresh, retiring: repository)
         git_odb_free(objectDatabase)
         repository = fresh
         objectDatabase = odb
