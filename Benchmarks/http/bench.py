@@ -108,12 +108,17 @@ class Server:
                 time.sleep(0.02)
         self.started = time.time() - start
 
-    def rss_mb(self):
+    def rss_mb(self, field="VmRSS"):
         with open(f"/proc/{self.proc.pid}/status") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1]) / 1024
         return 0.0
+
+    def private_mb(self):
+        """Resident memory that is the process's own (RssAnon): without the pages of files
+        it maps, such as packs libgit2 reads, which the kernel drops when it needs them."""
+        return self.rss_mb("RssAnon")
 
     def stop(self):
         if self.proc.poll() is None:

@@ -116,6 +116,7 @@ def size_phase(users):
         results[name] = bench.wrk(server.port, script, data, users=users)
     out["workloads"] = results
     out["rss_after_mb"] = server.rss_mb()
+    out["private_after_mb"] = server.private_mb()
     server.stop()
 
     out.update(startup_phase(store, data, users))
@@ -239,9 +240,10 @@ def render(r):
                             ("startup after a crash (s)", "startup_crash", "{:.2f}"),
                             ("server memory after the workloads (MB)", "rss_after_mb", "{:.0f}"),
                             ("server memory after a restart (MB)", "rss_restart_mb", "{:.0f}"),
+                            ("of it the server's own, not pages of mapped packs (MB)", "private_restart_mb", "{:.0f}"),
                             ("packed objects (MiB)", "pack_mib", "{:.0f}"), (".git (MiB)", "git_mib", "{:.0f}"),
                             ("working tree (MiB)", "tree_mib", "{:.0f}")]:
-        lines.append(f"| {label} | {fmt.format(small[key])} | {fmt.format(big[key])} |")
+        lines.append(f"| {label} | {fmt.format(small[key]) if key in small else '–'} | {fmt.format(big[key]) if key in big else '–'} |")
     writes = min(ratio(big, small, "rps", w) for w in ("create", "put", "user_patch", "member"))
     reads = min(ratio(big, small, "rps", w) for w in ("get", "lookup"))
     targets = [("writes ≥ 0.8× the rate at 100k (lowest of POST, PUT, PATCH, membership)", f"{writes:.2f}×", writes >= 0.8),
@@ -291,6 +293,7 @@ def startup_phase(store, data, users):
     server = serve(store, name="scale-crash")
     out["startup_crash"] = server.started
     out["rss_restart_mb"] = server.rss_mb()
+    out["private_restart_mb"] = server.private_mb()
     server.stop()
     bench.wait_quiet()
     return out
@@ -312,6 +315,7 @@ def startup_again():
         log(f"{big['users']}: {name}...")
         big["workloads"][name] = bench.wrk(server.port, script, data, users=big["users"])
     big["rss_after_mb"] = server.rss_mb()
+    big["private_after_mb"] = server.private_mb()
     server.stop()
     big.update(startup_phase(store, data, big["users"]))
     big["startup_rerun"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
