@@ -37,4 +37,27 @@ struct HistoryLogTests {
             #expect(try log.paths(forResource: "nobody@example.com") == nil)
         }
     }
+
+    /// A userName is unique: the user the snapshot names so is the answer only while it
+    /// still holds the name; once another took it, that one is.
+    @Test func aNameTakenOverSinceTheSnapshotIsItsNewHolders() async throws {
+        let fixture = try DirectoryFixture()
+        let bob = try await fixture.createUser("bob@example.com")
+        try fixture.directory.close()
+        fixture.directory = try DirectoryService(store: try StoreSetup.open(at: fixture.root, options: DirectoryFixture.serving))
+        _ = try await fixture.patch(.user, bob.id, [["op": "replace", "path": "userName", "value": "robert@example.com"]])
+        let newBob = try await fixture.createUser("bob@example.com")
+        let log = HistoryLog(store: fixture.directory.store)
+        #expect(try log.paths(forResource: "bob@example.com") == [ResourceKind.user.folder(of: newBob.id)])
+    }
+
+    /// An id is followed in the folder of the kind that holds it now; a deleted one, in both.
+    @Test func anIdIsFollowedWhereItsKindKeepsIt() async throws {
+        let fixture = try DirectoryFixture()
+        let ada = try await fixture.createUser("ada@example.com")
+        let log = HistoryLog(store: fixture.directory.store)
+        #expect(try log.paths(forResource: ada.id) == [ResourceKind.user.folder(of: ada.id)])
+        let gone = "6f1c2b8e-5d3a-4c7b-9e2f-1a0b3c4d5e6f"
+        #expect(try log.paths(forResource: gone) == ResourceKind.all.map { $0.folder(of: gone) })
+    }
 }

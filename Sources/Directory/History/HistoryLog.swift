@@ -85,11 +85,16 @@ public struct HistoryLog {
     /// are found by id).
     public func paths(forResource argument: String) throws -> [String]? {
         let lowered = argument.lowercased()
+        guard let head = store.head else { return StoreLayout.isValidID(lowered) ? ResourceKind.all.map { $0.folder(of: lowered) } : nil }
         if StoreLayout.isValidID(lowered) {
+            // The kind holding the id now is the only one to follow: each path's Bloom filter
+            // false positives cost a comparison of trees. A deleted id may have been either.
+            if let kind = try ResourceKind.all.first(where: { try store.entry(at: $0.path(of: lowered), in: head)?.kind == .file }) {
+                return [kind.folder(of: lowered)]
+            }
             return ResourceKind.all.map { $0.folder(of: lowered) }
         }
-        guard let head = store.head else { return nil }
-        if let found = try ResourceNames(store: store).holders(of: [lowered], at: head)[lowered]?.first {
+        if let found = try ResourceNames(store: store).holder(of: lowered, at: head) {
             return [found.kind.folder(of: found.id)]
         }
         // Deleted since: find the commit that named it.

@@ -57,6 +57,10 @@ final class IndexCache {
     private let background = NSCondition()
     private var backgroundRunning = false
     private var backgroundFailed = false
+    /// `.git/index` as the background write left it, taken as it ended (plain git may
+    /// write it again before the writer settles).
+    private var backgroundStamp: FileStamp?
+    private var backgroundPath = ""
     /// Entries read from disk may be "racily clean" (changed in the second the file was
     /// written); libgit2 checks those against the working tree as it writes, through the
     /// repository the writer is using, so such a write runs under the writer lock. After
@@ -241,9 +245,11 @@ final class IndexCache {
         dirtyBeforeBackgroundWrite = dirtySince
         dirty = false
         dirtySince = nil
+        let path = git_index_path(pointer).map { String(cString: $0) } ?? ""
         background.lock()
         backgroundRunning = true
         backgroundFailed = false
+        backgroundPath = path
         background.unlock()
         return true
     }
@@ -256,6 +262,7 @@ final class IndexCache {
         var code: Int32 = 0
         defer {
             background.lock()
+            backgroundStamp = code == 0 ? HeadFingerprint.stamp(backgroundPath) : nil
             backgroundRunning = false
             backgroundFailed = code != 0
             background.broadcast()
@@ -265,19 +272,21 @@ final class IndexCache {
         try gitCheck(code, "write index")
     }
 
-    /// Whether an entry may still be "racily clean": as new as the index file (libgit2's
-    /// test, taken to the second; a pass over the entries, milliseconds at a million). Such
-    /// an entry whose file still has its stat data and content (the last writes before a
-    /// clean stop) is added again, which tells libgit2 it is current; any other stays racy.
+    /// Whether an entry may still be "racily clean": one read from disk (those added since
+    /// are marked current) as new as the index file (libgit2's test, taken to the second; a
+    /// pass over the entries, milliseconds at a million). Such an entry whose file still has
+    /// its stat data and content (the last writes before a clean stop) is added again, which
+    /// marks it current too; any other stays racy.
     private func holdsRacyEntry() -> Bool {
         guard let path = git_index_path(pointer), let root = workingDirectory else { return true }
         var info = stat()
         guard stat(path, &info) == 0 else { return false } // no file yet: nothing was read from one
         let written = Int64(info.st_mtim.tv_sec)
+        let current = UInt16(GIT_INDEX_ENTRY_UPTODATE.rawValue)
         var racy: [(path: String, entry: git_index_entry)] = []
         for position in 0..<git_index_entrycount(pointer) {
-            guard let entry = git_index_get_byindex(pointer, position), Int64(entry.pointee.mtime.seconds) >= written,
-                let cPath = entry.pointee.path
+            guard let entry = git_index_get_byindex(pointer, position), entry.pointee.flags_extended & current == 0,
+                Int64(entry.pointee.mtime.seconds) >= written, let cPath = entry.pointee.path
             else { continue }
             racy.append((String(cString: cPath), entry.pointee))
         }
@@ -335,13 +344,14 @@ final class IndexCache {
         retired.removeAll()
         background.lock()
         let failed = backgroundFailed
+        let stamp = backgroundStamp
         background.unlock()
         let journalDirtySince = dirtySince
         if failed {
             dirtySince = dirtyBeforeBackgroundWrite ?? journalDirtySince
         } else {
             mayHoldRacyEntries = false
-            diskStamp = currentDiskStamp()
+            diskStamp = stamp
             dirtySince = journalDirtySince
         }
         dirtyBeforeBackgroundWrite = nil
