@@ -25,6 +25,17 @@ struct IndexCacheTests {
         return (try Repository(path: folder.path), files)
     }
 
+    /// An index with "a" written to disk and "b" set since, its background write begun.
+    static func writingB(after a: String, in folder: TemporaryFolder) throws -> IndexCache {
+        let (repository, files) = try IndexCacheTests.repository(folder, files: [a, "b"])
+        let index = try IndexCache(repository: repository)
+        try index.set(a, blob: files[a]!.0, stat: files[a]!.1)
+        try index.write()
+        try index.set("b", blob: files["b"]!.0, stat: files["b"]!.1)
+        #expect(index.beginBackgroundWrite())
+        return index
+    }
+
     static func listed(_ folder: TemporaryFolder) throws -> [String] {
         try git(["ls-files"], in: folder.path).split(separator: "\n").map(String.init)
     }
@@ -56,12 +67,7 @@ struct IndexCacheTests {
 
     @Test func aReaderOfTheIndexWaitsForTheWrite() throws {
         let folder = TemporaryFolder()
-        let (repository, files) = try IndexCacheTests.repository(folder, files: ["a", "b"])
-        let index = try IndexCache(repository: repository)
-        try index.set("a", blob: files["a"]!.0, stat: files["a"]!.1)
-        try index.write()
-        try index.set("b", blob: files["b"]!.0, stat: files["b"]!.1)
-        #expect(index.beginBackgroundWrite())
+        let index = try IndexCacheTests.writingB(after: "a", in: folder)
         nonisolated(unsafe) let flusher = index
         let written = Thread { try? flusher.writeInBackground() }
         written.start()
@@ -73,12 +79,7 @@ struct IndexCacheTests {
 
     @Test func aFailedWriteLeavesEveryChangeUnwritten() throws {
         let folder = TemporaryFolder()
-        let (repository, files) = try IndexCacheTests.repository(folder, files: ["a", "b"])
-        let index = try IndexCache(repository: repository)
-        try index.set("a", blob: files["a"]!.0, stat: files["a"]!.1)
-        try index.write()
-        try index.set("b", blob: files["b"]!.0, stat: files["b"]!.1)
-        #expect(index.beginBackgroundWrite())
+        let index = try IndexCacheTests.writingB(after: "a", in: folder)
         // Plain git is writing the index: ours cannot take index.lock.
         #expect(FileManager.default.createFile(atPath: folder.path + "/.git/index.lock", contents: Data()))
         #expect(throws: GitStoreError.self) { try index.writeInBackground() }
