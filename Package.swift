@@ -92,6 +92,7 @@ let package = Package(
         .executableTarget(name: "StoreBenchmark", dependencies: ["GitStore"], path: "Benchmarks/StoreBenchmark"),
         // Helpers the test targets share (temp folders, the git command line).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "FilesTests", dependencies: ["Files", "TestSupport"]),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "TestSupport"]),
         .testTarget(name: "SCIMTests", dependencies: ["SCIM"]),
         .testTarget(name: "DirectoryTests", dependencies: ["Directory", "SCIMService", "GitStore", "SCIM", "Files", "TestSupport"]),
