@@ -23,7 +23,18 @@ struct ResourceNames {
     func holders(of names: Set<String>, at head: ObjectID) throws -> [String: [(kind: ResourceKind, id: String)]] {
         let wanted = Set(names.map { $0.lowercased() })
         guard !wanted.isEmpty else { return [:] }
-        let candidates = try fromSnapshot(wanted, head: head) ?? everyResource(at: head)
+        return try holders(wanted, at: head, snapshot: snapshotNaming(wanted))
+    }
+
+    /// The snapshot's commit and the resources it names so (nil without a usable snapshot).
+    private typealias Named = (head: ObjectID, found: [(kind: ResourceKind, id: String)])
+
+    private func snapshotNaming(_ wanted: Set<String>) -> Named? {
+        IndexSnapshot.resources(namedAnyOf: wanted, from: IndexSnapshot.path(gitDirectory: store.gitDirectory))
+    }
+
+    private func holders(_ wanted: Set<String>, at head: ObjectID, snapshot: Named?) throws -> [String: [(kind: ResourceKind, id: String)]] {
+        let candidates = try snapshot.flatMap { try fromSnapshot($0, head: head) } ?? everyResource(at: head)
         // A few plain ASCII names appear as they are in a file's text: tested before parsing.
         let plain = wanted.count <= 8 && wanted.allSatisfy { $0.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") } }
         var out: [String: [(kind: ResourceKind, id: String)]] = [:]
@@ -48,18 +59,17 @@ struct ResourceNames {
     /// start, and 100,000 commits later that is most of the store.
     func holder(of name: String, at head: ObjectID) throws -> (kind: ResourceKind, id: String)? {
         let wanted = name.lowercased()
-        if let (_, named) = IndexSnapshot.resources(namedAnyOf: [wanted], from: IndexSnapshot.path(gitDirectory: store.gitDirectory)) {
-            for (kind, id) in named where kind == .user {
-                if try self.name(of: kind, id, at: head)?.lowercased() == wanted { return (kind, id) }
-            }
+        let snapshot = snapshotNaming([wanted])
+        for (kind, id) in snapshot?.found ?? [] where kind == .user {
+            if try self.name(of: kind, id, at: head)?.lowercased() == wanted { return (kind, id) }
         }
-        return try holders(of: [wanted], at: head)[wanted]?.first
+        return try holders([wanted], at: head, snapshot: snapshot)[wanted]?.first
     }
 
-    /// Nil when there is no usable snapshot.
-    private func fromSnapshot(_ wanted: Set<String>, head: ObjectID) throws -> [Candidate]? {
-        guard let (snapshotHead, named) = IndexSnapshot.resources(namedAnyOf: wanted, from: IndexSnapshot.path(gitDirectory: store.gitDirectory)),
-              let changes = try? store.diff(from: snapshotHead, to: head) else { return nil }
+    /// Nil when the snapshot's commit cannot be compared with `head`.
+    private func fromSnapshot(_ snapshot: Named, head: ObjectID) throws -> [Candidate]? {
+        let (snapshotHead, named) = snapshot
+        guard let changes = try? store.diff(from: snapshotHead, to: head) else { return nil }
         var changed = Set<String>()
         var out: [Candidate] = []
         for change in changes {

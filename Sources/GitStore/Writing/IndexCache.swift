@@ -292,13 +292,13 @@ final class IndexCache {
         }
         for (path, entry) in racy {
             var file = stat()
-            guard stat(root + path, &file) == 0, (file.st_mode & S_IFMT) == S_IFREG,
+            guard lstat(root + path, &file) == 0, (file.st_mode & S_IFMT) == S_IFREG,
                 UInt32(truncatingIfNeeded: file.st_size) == entry.file_size,
                 UInt32(truncatingIfNeeded: file.st_ino) == entry.ino,
                 Int32(truncatingIfNeeded: file.st_mtim.tv_sec) == entry.mtime.seconds,
                 UInt32(truncatingIfNeeded: file.st_mtim.tv_nsec) == entry.mtime.nanoseconds,
-                let bytes = FileManager.default.contents(atPath: root + path),
-                ObjectID.blob(hashing: Array(bytes)) == ObjectID(entry.id),
+                let bytes = try? AtomicFile.read(root + path),
+                ObjectID.blob(hashing: bytes) == ObjectID(entry.id),
                 (try? add(path, entry)) != nil
             else { return true }
         }
